@@ -1,0 +1,148 @@
+//! One module per subcommand, each with a single `run`; the helpers here
+//! (loading input, choosing the period, writing output) are shared by all.
+
+pub mod rates;
+pub mod sample;
+pub mod validate;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::Lang;
+use crate::cli::{Cli, Command, InputArgs, OutputArgs, PeriodArgs};
+use crate::ingest::{self, FileAccount, Inputs, LoadOptions, Logs};
+use crate::period::Period;
+use crate::regions::RegionTable;
+use crate::render::{self, Format, RenderOptions, Table};
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Rates(args) => rates::run(&args),
+        Command::Sample(args) => sample::run(&args),
+    }
+}
+
+pub const DEFAULT_DATA_DIR: &str = "sample_data";
+
+/// The region table in use: `--regions FILE` or the built-in Hubei one.
+pub fn region_table(input: &InputArgs) -> Result<RegionTable> {
+    match &input.regions {
+        Some(path) => Ok(RegionTable::from_file(path)?),
+        None => Ok(RegionTable::hubei()),
+    }
+}
+
+/// The files named on the command line, or those of `--data DIR`
+/// (default sample_data/).
+pub fn input_files(input: &InputArgs) -> Result<Inputs> {
+    let mut inputs = Inputs {
+        hotline: input.hotline.clone(),
+        mediation: input.mediation.clone(),
+    };
+    let explicit = !inputs.hotline.is_empty() || !inputs.mediation.is_empty();
+    let dir = match (&input.data, explicit) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, false) => Some(PathBuf::from(DEFAULT_DATA_DIR)),
+        (None, true) => None,
+    };
+    if let Some(dir) = dir {
+        let found = Inputs::from_dir(&dir)
+            .with_context(|| format!("{}: cannot read the data folder", dir.display()))?;
+        if found.hotline.is_empty() && found.mediation.is_empty() {
+            anyhow::bail!(
+                "{}: no hotline*.csv or mediation*.csv files in the data folder",
+                dir.display()
+            );
+        }
+        inputs.hotline.extend(found.hotline);
+        inputs.mediation.extend(found.mediation);
+    }
+    Ok(inputs)
+}
+
+/// Reads, checks and merges the input; an unusable file ends the run.
+pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
+    let regions = region_table(input)?;
+    let inputs = input_files(input)?;
+    let logs = ingest::load(
+        &inputs,
+        &LoadOptions {
+            encoding: input.encoding,
+            regions: &regions,
+        },
+    )?;
+    Ok((logs, regions))
+}
+
+pub fn period(args: &PeriodArgs) -> Result<Period> {
+    let p = if let Some(m) = &args.month {
+        Period::month(m)?
+    } else if let Some(q) = &args.quarter {
+        Period::quarter(q)?
+    } else if let Some(h) = &args.half {
+        Period::half(h)?
+    } else if let Some(y) = &args.year {
+        Period::year(y)?
+    } else {
+        Period::range(args.from.as_deref(), args.to.as_deref())?
+    };
+    Ok(p)
+}
+
+/// `file (UTF-8): read N = accepted + duplicates + superseded + rejected`.
+pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{} ({}, {}): 读入 {} = 采用 {} + 重复 {} + 被更新 {} + 拒收 {}",
+            f.path, f.kind.name(), f.encoding, f.read, f.accepted, f.duplicates, f.superseded, f.rejected
+        ),
+        Lang::En => format!(
+            "{} ({}, {}): read {} = accepted {} + duplicates {} + superseded {} + rejected {}",
+            f.path, f.kind.name(), f.encoding, f.read, f.accepted, f.duplicates, f.superseded, f.rejected
+        ),
+    }
+}
+
+/// Writes a rendered table to `--output` (atomically; CSV with a BOM for
+/// Excel) or to standard output. For machine formats on standard output the
+/// row accounting goes to standard error, so every run still shows it.
+pub fn emit(table: &Table, output: &OutputArgs, accounting: &[String]) -> Result<()> {
+    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = render::render(
+        table,
+        output.format,
+        &RenderOptions {
+            lang: output.lang,
+            colour,
+        },
+    );
+    if output.format != Format::Table && output.format != Format::Markdown {
+        for line in accounting {
+            eprintln!("{line}");
+        }
+    }
+    match &output.output {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            if output.format == Format::Csv {
+                bytes.extend_from_slice("\u{feff}".as_bytes());
+            }
+            bytes.extend_from_slice(text.as_bytes());
+            write_output(path, &bytes)?;
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).context("cannot write to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    render::write_atomic(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
+}

@@ -1,0 +1,141 @@
+//! `disputes rates`: mediation success rates per group against the baseline.
+//!
+//! Columns of csv/json: the group keys (regions as code and name), closed,
+//! successes, failures, withdrawn, decided, success_rate, ci_low, ci_high,
+//! p_value, p_adjusted, verdict. Every region appears, zeros included; the
+//! terminal table adds a province total row.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::Lang;
+use crate::analysis::rates::{self, RateRow, Rates, RatesOptions};
+use crate::cli::{RateSort, RatesArgs};
+use crate::render::{Column, ColumnKind, Table, Value};
+
+pub fn run(args: &RatesArgs) -> Result<ExitCode> {
+    let (logs, regions) = super::load(&args.input)?;
+    let opts = RatesOptions {
+        by: dedup(&args.by),
+        period: super::period(&args.period)?,
+        baseline: args.baseline,
+        alpha: args.alpha,
+        min_cases: args.min_cases,
+        withdrawn_as_failure: args.withdrawn_as_failure,
+    };
+    let lang = args.output.lang;
+    let mut result = rates::compute(&logs.mediation, &regions, &opts, lang)?;
+    if args.sort == RateSort::Rate {
+        rates::sort_by_rate(&mut result.rows);
+    }
+    let accounting: Vec<String> = logs
+        .files
+        .iter()
+        .filter(|f| f.kind == crate::ingest::schema::LogKind::Mediation)
+        .map(|f| super::accounting_line(f, lang))
+        .collect();
+    let table = rates_table(&result, &opts, lang, &accounting);
+    super::emit(&table, &args.output, &accounting)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for &i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The denominator, named in every table's header.
+pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
+    let period = opts.period.label();
+    match (lang, opts.withdrawn_as_failure) {
+        (Lang::Zh, false) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功)，按结案日期统计 {period} 结案的案件；撤回不计入分母"),
+        (Lang::Zh, true) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，按结案日期统计 {period} 结案的案件"),
+        (Lang::En, false) => format!("success rate = successes / (successes + failures), cases closed {period} (by closed_on); withdrawn cases not in the denominator"),
+        (Lang::En, true) => format!("success rate = successes / (successes + failures + withdrawn), cases closed {period} (by closed_on)"),
+    }
+}
+
+pub fn method_note(opts: &RatesOptions, lang: Lang) -> String {
+    let baseline = opts.baseline * 100.0;
+    match lang {
+        Lang::Zh => format!(
+            "基线 {baseline}%；95% Wilson 区间；精确二项检验（双侧），对计入分母不少于 {} 件的行做 Benjamini–Hochberg 校正，校正 p < {} 才判定高于/低于基线",
+            opts.min_cases, opts.alpha
+        ),
+        Lang::En => format!(
+            "baseline {baseline}%; 95% Wilson interval; exact two-sided binomial test, Benjamini–Hochberg adjusted over rows with at least {} decided cases; above/below only when adjusted p < {}",
+            opts.min_cases, opts.alpha
+        ),
+    }
+}
+
+pub fn rates_table(result: &Rates, opts: &RatesOptions, lang: Lang, accounting: &[String]) -> Table {
+    let mut columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
+    let key_width = columns.len();
+    // The total row's label goes in the first key column a table shows.
+    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
+    columns.extend([
+        Column::new("closed", "结案", "closed", ColumnKind::Count),
+        Column::new("successes", "成功", "successes", ColumnKind::Count),
+        Column::new("failures", "不成功", "failures", ColumnKind::Count),
+        Column::new("withdrawn", "撤回", "withdrawn", ColumnKind::Count),
+        Column::new("decided", "分母", "decided", ColumnKind::Count),
+        Column::new("success_rate", "成功率", "success rate", ColumnKind::Rate),
+        Column::new("ci_low", "95%下限", "95% low", ColumnKind::Rate),
+        Column::new("ci_high", "95%上限", "95% high", ColumnKind::Rate),
+        Column::new("p_value", "p值", "p", ColumnKind::PValue),
+        Column::new("p_adjusted", "校正p值", "adjusted p", ColumnKind::PValue),
+        Column::new("verdict", "判定", "verdict", ColumnKind::Verdict),
+    ]);
+    let rows = result.rows.iter().map(|r| row_values(r, None)).collect();
+    let total_label = match lang {
+        Lang::Zh => "全省合计",
+        Lang::En => "Province total",
+    };
+    let total = row_values(&result.total, Some((key_width, label_at, total_label)));
+    let by: Vec<&str> = opts.by.iter().map(|d| d.name()).collect();
+    let title = match lang {
+        Lang::Zh => format!("调解成功率（按 {}）", by.join(" × ")),
+        Lang::En => format!("Mediation success rate by {}", by.join(" × ")),
+    };
+    let mut notes = vec![denominator_note(opts, lang), method_note(opts, lang)];
+    notes.extend(accounting.iter().cloned());
+    Table {
+        title,
+        notes,
+        columns,
+        rows,
+        total: Some(total),
+    }
+}
+
+/// A row's cells; for the total row, the key cells say "province total".
+fn row_values(r: &RateRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
+    let mut cells: Vec<Value> = match total_keys {
+        Some((width, label_at, label)) => (0..width)
+            .map(|i| if i == label_at { Value::text(label) } else { Value::Null })
+            .collect(),
+        None => r.keys.iter().flat_map(|k| k.cells.clone()).collect(),
+    };
+    let c = &r.counts;
+    cells.extend([
+        Value::Int(c.closed() as i64),
+        Value::Int(c.successes as i64),
+        Value::Int(c.failures as i64),
+        Value::Int(c.withdrawn as i64),
+        Value::Int(r.decided as i64),
+        Value::opt_float(r.success_rate),
+        Value::opt_float(r.ci.map(|ci| ci.0)),
+        Value::opt_float(r.ci.map(|ci| ci.1)),
+        Value::opt_float(r.p_value),
+        Value::opt_float(r.p_adjusted),
+        Value::text(r.verdict.code()),
+    ]);
+    cells
+}

@@ -1,0 +1,443 @@
+//! Reading a CSV export: bytes → header + rows of text cells, each row with
+//! the physical line where its record starts.
+//!
+//! This is the only place that knows the file is CSV; an .xlsx reader would
+//! produce the same [`RawTable`]. Nothing here checks values.
+//!
+//! One quote-aware pass over the bytes finds the records (so a quoted cell
+//! may span lines and every row keeps its line number), sets aside records
+//! that cannot be rows (ragged, unclosed quote, undecodable bytes) and skips
+//! blank ones; Polars' multi-threaded reader then splits the cells of the
+//! well-formed records into String columns.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::encoding::{Encoding, decode};
+
+/// Why a record could not become a row at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructuralProblem {
+    /// The record has a different number of cells than the header.
+    Ragged { cells: usize, header_cells: usize },
+    /// A quoted cell opens and never closes before the end of the file.
+    UnclosedQuote,
+    /// Bytes that are not valid in the file's encoding, in this 1-based column.
+    Undecodable { column: usize },
+}
+
+/// A record set aside before any value was looked at.
+#[derive(Debug, Clone)]
+pub struct StructuralReject {
+    pub line: u32,
+    pub problem: StructuralProblem,
+    pub raw: String,
+}
+
+/// A file read into text cells, not yet checked.
+pub struct RawTable {
+    pub path: PathBuf,
+    pub encoding: Encoding,
+    /// Header cells as written (the header is line 1 unless blank lines precede it).
+    pub header: Vec<String>,
+    /// One String column per header cell, named `c0`, `c1`, ...; one row per
+    /// well-formed record; empty cells are null.
+    pub cells: DataFrame,
+    /// Physical line where each row of `cells` starts.
+    pub lines: Vec<u32>,
+    /// Byte span of each row of `cells` in `text`, to quote rejected rows as they were.
+    spans: Vec<(usize, usize)>,
+    text: String,
+    pub structural_rejects: Vec<StructuralReject>,
+}
+
+impl RawTable {
+    /// Data records read: rows plus records set aside; blank lines and
+    /// records whose cells are all empty do not count.
+    pub fn records_read(&self) -> usize {
+        self.lines.len() + self.structural_rejects.len()
+    }
+
+    /// The record behind row `i` of `cells`, as it stands in the file.
+    pub fn raw_record(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.text[start..end]
+    }
+
+    pub fn cell_column_name(index: usize) -> String {
+        format!("c{index}")
+    }
+}
+
+/// Why a file cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty: no header line")]
+    Empty,
+    #[error("the CSV reader failed: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+pub fn read_csv_file(path: &Path, forced: Option<Encoding>) -> Result<RawTable, ReadError> {
+    let bytes = std::fs::read(path)?;
+    read_csv_bytes(path, &bytes, forced)
+}
+
+pub fn read_csv_bytes(
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<RawTable, ReadError> {
+    let decoded = decode(bytes, forced);
+    let encoding = decoded.encoding;
+    let check_undecodable = decoded.had_errors;
+    let text = decoded.text.into_owned();
+    let records = scan_records(text.as_bytes());
+
+    let mut records = records.into_iter().filter(|r| r.has_content);
+    let Some(header_record) = records.next() else {
+        return Err(ReadError::Empty);
+    };
+    let header = split_cells(&text[header_record.start..header_record.end]);
+    let header_cells = header.len();
+
+    let mut lines = Vec::new();
+    let mut spans = Vec::new();
+    let mut structural_rejects = Vec::new();
+    for r in records {
+        let raw = &text[r.start..r.end];
+        let problem = if r.unclosed_quote {
+            Some(StructuralProblem::UnclosedQuote)
+        } else if r.cells != header_cells {
+            Some(StructuralProblem::Ragged {
+                cells: r.cells,
+                header_cells,
+            })
+        } else if check_undecodable && raw.contains('\u{FFFD}') {
+            let column = split_cells(raw)
+                .iter()
+                .position(|c| c.contains('\u{FFFD}'))
+                .map_or(1, |i| i + 1);
+            Some(StructuralProblem::Undecodable { column })
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => structural_rejects.push(StructuralReject {
+                line: r.line,
+                problem,
+                raw: raw.to_string(),
+            }),
+            None => {
+                lines.push(r.line);
+                spans.push((r.start, r.end));
+            }
+        }
+    }
+
+    let cells = parse_cells(&text, &spans, header_cells)?;
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        encoding,
+        header,
+        cells,
+        lines,
+        spans,
+        text,
+        structural_rejects,
+    })
+}
+
+/// Hands the well-formed records to Polars' reader, every column as String.
+fn parse_cells(text: &str, spans: &[(usize, usize)], columns: usize) -> PolarsResult<DataFrame> {
+    let schema: Schema = (0..columns)
+        .map(|i| Field::new(RawTable::cell_column_name(i).into(), DataType::String))
+        .collect();
+    if spans.is_empty() {
+        return Ok(DataFrame::empty_with_schema(&schema));
+    }
+    // The records usually stand back to back; only when something was
+    // skipped between them is a new buffer assembled.
+    let first = spans[0].0;
+    let contiguous = spans
+        .windows(2)
+        .all(|w| next_line_start(text.as_bytes(), w[0].1) == w[1].0);
+    let buffer: std::borrow::Cow<[u8]> = if contiguous {
+        std::borrow::Cow::Borrowed(&text.as_bytes()[first..spans[spans.len() - 1].1])
+    } else {
+        let mut b = Vec::with_capacity(spans.iter().map(|(s, e)| e - s + 1).sum());
+        for &(s, e) in spans {
+            b.extend_from_slice(&text.as_bytes()[s..e]);
+            b.push(b'\n');
+        }
+        std::borrow::Cow::Owned(b)
+    };
+    let df = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_raise_if_empty(false)
+        .with_rechunk(true)
+        .map_parse_options(|o| o.with_missing_is_null(true).with_quote_char(Some(b'"')))
+        .into_reader_with_file_handle(Cursor::new(buffer))
+        .finish()?;
+    if df.height() != spans.len() {
+        polars_bail!(ComputeError: "the CSV reader saw {} rows where {} records stand", df.height(), spans.len());
+    }
+    Ok(df)
+}
+
+/// Byte offset just past the line break that ends at `end`.
+fn next_line_start(bytes: &[u8], end: usize) -> usize {
+    let mut i = end;
+    if bytes.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// One record as found by [`scan_records`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Record {
+    /// Byte span, without the line break.
+    start: usize,
+    end: usize,
+    /// Physical line where it starts (1-based).
+    line: u32,
+    cells: usize,
+    /// False for blank lines and records whose cells are all empty.
+    has_content: bool,
+    unclosed_quote: bool,
+}
+
+/// Splits text into records the way RFC 4180 does: a quote opens a quoted
+/// cell only at the start of a cell, `""` inside is a literal quote, and
+/// line breaks inside quotes belong to the cell.
+fn scan_records(bytes: &[u8]) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut line: u32 = 1;
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut cells = 1;
+    let mut has_content = false;
+    let mut in_quotes = false;
+    let mut cell_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            match b {
+                b'"' if bytes.get(i + 1) == Some(&b'"') => {
+                    has_content = true;
+                    i += 1;
+                }
+                b'"' => in_quotes = false,
+                b'\n' => line += 1,
+                b' ' | b'\t' | b'\r' => {}
+                _ => has_content = true,
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' if cell_start => {
+                in_quotes = true;
+                cell_start = false;
+            }
+            b',' => {
+                cells += 1;
+                cell_start = true;
+            }
+            b'\n' => {
+                let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                records.push(Record {
+                    start,
+                    end,
+                    line: start_line,
+                    cells,
+                    has_content,
+                    unclosed_quote: false,
+                });
+                line += 1;
+                start = i + 1;
+                start_line = line;
+                cells = 1;
+                has_content = false;
+                cell_start = true;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => {
+                has_content = true;
+                cell_start = false;
+            }
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        let end = if bytes[bytes.len() - 1] == b'\r' { bytes.len() - 1 } else { bytes.len() };
+        records.push(Record {
+            start,
+            end,
+            line: start_line,
+            cells,
+            has_content: has_content || in_quotes,
+            unclosed_quote: in_quotes,
+        });
+    }
+    records
+}
+
+/// Cells of one record (header lines, rejected rows): quotes removed, `""` unescaped.
+pub fn split_cells(record: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    let mut cell_start = true;
+    let mut chars = record.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    current.push('"');
+                    chars.next();
+                }
+                '"' => in_quotes = false,
+                _ => current.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if cell_start => {
+                in_quotes = true;
+                cell_start = false;
+            }
+            ',' => {
+                cells.push(std::mem::take(&mut current));
+                cell_start = true;
+            }
+            '\r' => {}
+            _ => {
+                current.push(c);
+                cell_start = false;
+            }
+        }
+    }
+    cells.push(current);
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> RawTable {
+        read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None).unwrap()
+    }
+
+    fn cell(t: &RawTable, row: usize, col: usize) -> Option<String> {
+        t.cells
+            .column(&RawTable::cell_column_name(col))
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(row)
+            .map(str::to_string)
+    }
+
+    #[test]
+    fn rows_keep_their_physical_line_numbers() {
+        let t = read("a,b\n1,x\n\n2,y\n");
+        assert_eq!(t.lines, vec![2, 4]);
+        assert_eq!(t.records_read(), 2);
+        assert_eq!(cell(&t, 1, 1).as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn quoted_cell_spanning_lines_is_one_record() {
+        let t = read("a,b\n1,\"two\nlines\"\n3,z\n");
+        assert_eq!(t.lines, vec![2, 4]);
+        assert_eq!(cell(&t, 0, 1).as_deref(), Some("two\nlines"));
+        assert_eq!(t.raw_record(0), "1,\"two\nlines\"");
+    }
+
+    #[test]
+    fn escaped_quotes_and_commas_inside_quotes() {
+        let t = read("a,b\n\"x, \"\"y\"\"\",2\n");
+        assert_eq!(cell(&t, 0, 0).as_deref(), Some("x, \"y\""));
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let t = read("a,b\r\n1,x\r\n2,y\r\n");
+        assert_eq!(t.lines, vec![2, 3]);
+        assert_eq!(cell(&t, 1, 1).as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn all_empty_records_are_not_read() {
+        let t = read("a,b\n1,x\n,\n\"\",\n ,  \n");
+        assert_eq!(t.records_read(), 1);
+    }
+
+    #[test]
+    fn ragged_rows_are_set_aside_with_their_line() {
+        let t = read("a,b\n1,x\n2\n3,y,z\n4,w\n");
+        assert_eq!(t.lines, vec![2, 5]);
+        assert_eq!(t.structural_rejects.len(), 2);
+        assert_eq!(t.structural_rejects[0].line, 3);
+        assert_eq!(
+            t.structural_rejects[1].problem,
+            StructuralProblem::Ragged {
+                cells: 3,
+                header_cells: 2
+            }
+        );
+        assert_eq!(cell(&t, 1, 0).as_deref(), Some("4"));
+    }
+
+    #[test]
+    fn unclosed_quote_is_set_aside() {
+        let t = read("a,b\n1,x\n2,\"never closed\n3,y\n");
+        assert_eq!(t.lines, vec![2]);
+        assert_eq!(t.structural_rejects[0].problem, StructuralProblem::UnclosedQuote);
+        assert_eq!(t.structural_rejects[0].line, 3);
+    }
+
+    #[test]
+    fn undecodable_bytes_reject_the_row_and_name_the_column() {
+        let bytes = b"a,b\n1,x\n2,\xFF\xFE\xFD\n";
+        let t = read_csv_bytes(Path::new("t.csv"), bytes, None).unwrap();
+        assert_eq!(t.lines, vec![2]);
+        assert_eq!(
+            t.structural_rejects[0].problem,
+            StructuralProblem::Undecodable { column: 2 }
+        );
+    }
+
+    #[test]
+    fn empty_file_has_no_header() {
+        assert!(matches!(
+            read_csv_bytes(Path::new("t.csv"), b"\n\n", None),
+            Err(ReadError::Empty)
+        ));
+    }
+
+    #[test]
+    fn header_only_gives_no_rows() {
+        let t = read("a,b\n");
+        assert_eq!(t.cells.height(), 0);
+        assert_eq!(t.header, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn empty_cells_are_null() {
+        let t = read("a,b\n,x\n");
+        assert_eq!(cell(&t, 0, 0), None);
+    }
+}

@@ -1,0 +1,283 @@
+//! Parsers for single cell values: dates in every form the exports use,
+//! numbers, phone numbers, ids. Pure functions; the loader applies them to
+//! each distinct value of a column once and joins the result back.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::regions::fold_full_width;
+
+/// Excel's day 0: serial 1 is 1900-01-01 and serial 60 the phantom
+/// 1900-02-29, so counting from 1899-12-30 is right from 1900-03-01 on.
+fn excel_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date")
+}
+
+fn fold(raw: &str) -> String {
+    raw.trim().chars().map(fold_full_width).collect::<String>()
+}
+
+/// A date: `2023-06-01`, `2023/6/1`, `2023.6.1`, `2023年6月1日`, `20230601`,
+/// or an Excel serial day number (`45078`, 1 to 5 digits). A time after the
+/// date (as Excel shows a date cell, `2023/6/1 0:00`) is allowed and dropped.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let s = fold(raw);
+    if let Some(days) = excel_serial(&s) {
+        return (days.fract() == 0.0).then(|| serial_to_datetime(days).date());
+    }
+    let (date, rest) = split_date(&s)?;
+    if rest.is_empty() || parse_time(rest).is_some() {
+        Some(date)
+    } else {
+        None
+    }
+}
+
+/// A datetime: a date as in [`parse_date`] plus ` 09:15`, ` 9:15`,
+/// ` 09:15:00` or `T09:15:00`; a date alone is 00:00; an Excel serial with a
+/// fraction (`45078.375` = 09:00, rounded to the nearest second).
+pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
+    let s = fold(raw);
+    if let Some(days) = excel_serial(&s) {
+        return Some(serial_to_datetime(days));
+    }
+    let (date, rest) = split_date(&s)?;
+    if rest.is_empty() {
+        return Some(date.and_time(NaiveTime::MIN));
+    }
+    Some(date.and_time(parse_time(rest)?))
+}
+
+/// 1 to 5 digits, optionally with a fraction: an Excel serial day number.
+/// (Eight digits are `yyyymmdd`, handled by [`split_date`].)
+fn excel_serial(s: &str) -> Option<f64> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || int.len() > 5 || frac.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let value: f64 = s.parse().ok()?;
+    (value >= 1.0).then_some(value)
+}
+
+fn serial_to_datetime(days: f64) -> NaiveDateTime {
+    let seconds = (days * 86_400.0).round() as i64;
+    excel_epoch().and_time(NaiveTime::MIN) + Duration::seconds(seconds)
+}
+
+/// Reads the date at the front of `s`; returns it and what follows, with
+/// the separator before a time (space(s) or `T`) removed.
+fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
+    let bytes = s.as_bytes();
+    let take_digits = |from: usize, max: usize| -> (usize, usize) {
+        let mut end = from;
+        while end < bytes.len() && end - from < max && bytes[end].is_ascii_digit() {
+            end += 1;
+        }
+        (from, end)
+    };
+    let (ys, ye) = take_digits(0, 8);
+    let num = |a: usize, b: usize| s[a..b].parse::<u32>().ok();
+    let (year, month, day, end) = if ye - ys == 8 {
+        // yyyymmdd
+        (num(0, 4)?, num(4, 6)?, num(6, 8)?, 8)
+    } else if ye - ys == 4 {
+        let rest = &s[4..];
+        let (sep1, sep2, sep3): (&str, &str, &str) = if rest.starts_with('年') {
+            ("年", "月", "日")
+        } else {
+            let c = rest.chars().next()?;
+            if !matches!(c, '-' | '/' | '.') {
+                return None;
+            }
+            let sep = &rest[..1];
+            (sep, sep, "")
+        };
+        let m_from = 4 + sep1.len();
+        let (ms, me) = take_digits(m_from, 2);
+        if me == ms || !s[me..].starts_with(sep2) {
+            return None;
+        }
+        let d_from = me + sep2.len();
+        let (ds, de) = take_digits(d_from, 2);
+        if de == ds {
+            return None;
+        }
+        let mut end = de;
+        if !sep3.is_empty() && s[end..].starts_with(sep3) {
+            end += sep3.len();
+        }
+        (num(0, 4)?, num(ms, me)?, num(ds, de)?, end)
+    } else {
+        return None;
+    };
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let rest = &s[end..];
+    let rest = rest.strip_prefix('T').unwrap_or(rest).trim_start();
+    Some((date, rest))
+}
+
+/// `9:15`, `09:15`, `09:15:00` (an optional fraction of a second is dropped).
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    let mut parts = s.split(':');
+    let h: u32 = small_number(parts.next()?, 2)?;
+    let m: u32 = small_number(parts.next()?, 2)?;
+    let sec: u32 = match parts.next() {
+        Some(p) => small_number(p.split('.').next()?, 2)?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h, m, sec)
+}
+
+fn small_number(s: &str, max_digits: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max_digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A decimal amount: `1234.5`, `1,234.50` (thousands separators), with an
+/// optional `¥`/`￥` in front or `元` behind.
+pub fn parse_decimal(raw: &str) -> Option<f64> {
+    let s = fold(raw);
+    let s = s.trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
+    let plain: String = s.chars().filter(|&c| c != ',').collect();
+    if plain.is_empty()
+        || !plain.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+    {
+        return None;
+    }
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A whole number (`3`, also `3.0` as Excel may write it).
+pub fn parse_integer(raw: &str) -> Option<i64> {
+    let v = parse_decimal(raw)?;
+    (v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+}
+
+/// A phone number as its digits: spaces, dashes, brackets and a leading
+/// `+86` dropped.
+pub fn phone_digits(raw: &str) -> String {
+    let s = fold(raw);
+    let s = s.strip_prefix("+86").unwrap_or(&s);
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// 138****1234: the first three and last four digits only.
+pub fn mask_phone(digits: &str) -> String {
+    let chars: Vec<char> = digits.chars().collect();
+    if chars.len() >= 8 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}****{tail}")
+    } else {
+        "****".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn dt(y: i32, m: u32, day: u32, h: u32, min: u32, s: u32) -> NaiveDateTime {
+        d(y, m, day).and_hms_opt(h, min, s).unwrap()
+    }
+
+    #[test]
+    fn every_date_form_of_the_spec_parses() {
+        for s in [
+            "2023-06-01", "2023/6/1", "2023.6.1", "2023年6月1日", "20230601", "45078",
+            " 2023-06-01 ", "2023/06/01", "２０２３-０６-０１", "2023年06月01日",
+        ] {
+            assert_eq!(parse_date(s), Some(d(2023, 6, 1)), "{s}");
+        }
+    }
+
+    #[test]
+    fn impossible_or_foreign_dates_do_not_parse() {
+        for s in [
+            "2023-02-30", "2023-13-01", "2023-6", "06/01/2023", "June 1", "2023-06-01x",
+            "123456", "0", "2023/6-1", "45078.5", "",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn date_column_tolerates_a_time_as_excel_shows_it() {
+        assert_eq!(parse_date("2023/6/1 0:00"), Some(d(2023, 6, 1)));
+    }
+
+    #[test]
+    fn every_datetime_form_of_the_spec_parses() {
+        for s in [
+            "2023-06-01 09:15", "2023-06-01 9:15", "2023/6/1 9:15", "2023-06-01 09:15:00",
+            "2023-06-01T09:15:00", "2023年6月1日 09:15", "20230601 09:15", "45078.385416667",
+        ] {
+            assert_eq!(parse_datetime(s), Some(dt(2023, 6, 1, 9, 15, 0)), "{s}");
+        }
+    }
+
+    #[test]
+    fn date_alone_in_a_datetime_column_is_midnight() {
+        assert_eq!(parse_datetime("2023/6/1"), Some(dt(2023, 6, 1, 0, 0, 0)));
+        assert_eq!(parse_datetime("45078"), Some(dt(2023, 6, 1, 0, 0, 0)));
+    }
+
+    #[test]
+    fn excel_serial_fraction_rounds_to_the_second() {
+        assert_eq!(parse_datetime("45078.375"), Some(dt(2023, 6, 1, 9, 0, 0)));
+        // 0.5 s past 09:00:00 rounds up.
+        let half_second = 45078.375 + 0.5 / 86_400.0;
+        assert_eq!(
+            parse_datetime(&format!("{half_second:.12}")),
+            Some(dt(2023, 6, 1, 9, 0, 1))
+        );
+    }
+
+    #[test]
+    fn bad_times_do_not_parse() {
+        for s in ["2023-06-01 25:00", "2023-06-01 9:60", "2023-06-01 9", "2023-06-01 noon"] {
+            assert_eq!(parse_datetime(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn decimals_accept_thousands_separators_and_currency() {
+        assert_eq!(parse_decimal("1234.5"), Some(1234.5));
+        assert_eq!(parse_decimal("1,234.50"), Some(1234.5));
+        assert_eq!(parse_decimal("¥800"), Some(800.0));
+        assert_eq!(parse_decimal("800元"), Some(800.0));
+        assert_eq!(parse_decimal("-5"), Some(-5.0));
+        assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal("1.2.3"), None);
+    }
+
+    #[test]
+    fn integers_accept_integral_decimals_only() {
+        assert_eq!(parse_integer("3"), Some(3));
+        assert_eq!(parse_integer("3.0"), Some(3));
+        assert_eq!(parse_integer("3.5"), None);
+        assert_eq!(parse_integer("three"), None);
+    }
+
+    #[test]
+    fn phones_read_as_digits_and_mask() {
+        assert_eq!(phone_digits("+86 138-0013-1234"), "13800131234");
+        assert_eq!(mask_phone("13800131234"), "138****1234");
+        assert_eq!(mask_phone("123"), "****");
+    }
+}

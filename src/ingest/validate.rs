@@ -1,0 +1,503 @@
+//! Checking rows: text cells → typed, normalised columns, and for each row
+//! the first rule it breaks.
+//!
+//! Everything runs as Polars expressions over whole columns. Values that
+//! need real parsing (dates, regions, enums, numbers) are parsed once per
+//! distinct spelling in Rust and joined back, so a column of a million
+//! dates costs a few hundred parses.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::csv_reader::RawTable;
+use super::parse;
+use super::schema::{ColumnSpec, ColumnType, HeaderMap, LogKind};
+use crate::regions::{CountyMatch, Level, RegionTable};
+
+/// Excel's rendering of a long number: `4.20106E+17`.
+const MANGLED_ID_PATTERN: &str = r"^[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$";
+
+/// Names of the bookkeeping columns every checked frame carries.
+pub const LINE: &str = "__line";
+const ROW: &str = "__row";
+const REJECT: &str = "__reject";
+
+/// The rules a row can break, in the order they are tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    MissingRequired = 1,
+    Unparseable = 2,
+    OutOfRange = 3,
+    MangledId = 4,
+    CountyNotInPrefecture = 5,
+    ClosingDateMissing = 6,
+    ClosingDateNotAllowed = 7,
+    ClosedBeforeReceived = 8,
+    SettledWithoutSuccess = 9,
+}
+
+impl Rule {
+    fn from_code(code: u16) -> Rule {
+        use Rule::*;
+        [
+            MissingRequired,
+            Unparseable,
+            OutOfRange,
+            MangledId,
+            CountyNotInPrefecture,
+            ClosingDateMissing,
+            ClosingDateNotAllowed,
+            ClosedBeforeReceived,
+            SettledWithoutSuccess,
+        ][(code / 100 - 1) as usize]
+    }
+
+    /// The row's reject code: the rule and the spec column it is about.
+    fn code(self, column: usize) -> u16 {
+        self as u16 * 100 + column as u16
+    }
+}
+
+/// A row that breaks a rule, located in its file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RowReject {
+    pub line: u32,
+    /// 1-based column in the file; none when the column is not in the file.
+    pub column: Option<usize>,
+    /// The column's header as written in the file (or the spec name).
+    pub column_name: Option<String>,
+    pub reason: String,
+    /// The record as it stands in the file.
+    pub raw: String,
+}
+
+pub struct CheckedRows {
+    /// Typed rows that passed every rule, with their line in [`LINE`].
+    pub accepted: DataFrame,
+    pub rejects: Vec<RowReject>,
+}
+
+fn value_col(name: &str) -> String {
+    format!("{name}__v")
+}
+
+fn kind_col(name: &str) -> String {
+    format!("{name}__kind")
+}
+
+fn parent_col(name: &str) -> String {
+    format!("{name}__parent")
+}
+
+/// Trimmed text, empty as null.
+fn trimmed(e: Expr) -> Expr {
+    let s = e.str().strip_chars(lit(NULL));
+    when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
+}
+
+pub fn check_rows(
+    raw: &RawTable,
+    kind: LogKind,
+    header: &HeaderMap,
+    regions: &RegionTable,
+) -> PolarsResult<CheckedRows> {
+    let specs = kind.columns();
+
+    // 1. Trimmed text per spec column (null where the file lacks it), extra
+    //    columns as they are, and each row's line.
+    let mut exprs: Vec<Expr> = Vec::new();
+    for (spec, cell) in specs.iter().zip(&header.spec_cells) {
+        let e = match cell {
+            Some(i) => trimmed(col(RawTable::cell_column_name(*i))),
+            None => lit(NULL).cast(DataType::String),
+        };
+        exprs.push(e.alias(spec.name));
+    }
+    for (i, name) in extra_column_names(header, specs) {
+        exprs.push(col(RawTable::cell_column_name(i)).alias(name));
+    }
+    let lines = Column::new(LINE.into(), &raw.lines);
+    let text = raw
+        .cells
+        .clone()
+        .lazy()
+        .select(exprs)
+        .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
+        .with_row_index(ROW, None)
+        .collect()?;
+
+    // 2. Parse each distinct value once; join the results back.
+    let mut lf = text.clone().lazy();
+    for spec in specs {
+        if let Some(mapping) = parse_distinct(&text, spec, regions)? {
+            let mut args = JoinArgs::new(JoinType::Left);
+            args.maintain_order = MaintainOrderJoin::Left;
+            lf = lf.join(mapping.lazy(), [col(spec.name)], [col(spec.name)], args);
+        }
+    }
+
+    // 3. The first rule each row breaks.
+    let rules = rule_conditions(kind, specs);
+    let mut reject = lit(NULL).cast(DataType::Int32);
+    for (condition, code) in rules.into_iter().rev() {
+        reject = when(condition).then(lit(code as i32)).otherwise(reject);
+    }
+
+    let mut outputs: Vec<Expr> = vec![col(ROW), col(LINE), reject.alias(REJECT)];
+    outputs.extend(specs.iter().map(typed_output));
+    outputs.extend(
+        extra_column_names(header, specs)
+            .into_iter()
+            .map(|(_, name)| col(name)),
+    );
+    let checked = lf.select(outputs).collect()?;
+
+    let rejected_mask = checked.column(REJECT)?.is_not_null();
+    let rejected = checked.filter(&rejected_mask)?;
+    let accepted = checked
+        .filter(&!rejected_mask)?
+        .drop_many([ROW, REJECT]);
+
+    let rows = rejected.column(ROW)?.idx()?.clone();
+    let codes = rejected.column(REJECT)?.i32()?.clone();
+    let mut rejects = Vec::with_capacity(rows.len());
+    for (row, code) in rows.into_no_null_iter().zip(codes.into_no_null_iter()) {
+        rejects.push(describe(raw, header, specs, row as usize, code as u16)?);
+    }
+    Ok(CheckedRows { accepted, rejects })
+}
+
+/// Unknown columns keep their header (made unique) so `query` can use them.
+fn extra_column_names(header: &HeaderMap, specs: &[ColumnSpec]) -> Vec<(usize, String)> {
+    let mut taken: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
+    let mut out = Vec::new();
+    for (i, name) in &header.extra_cells {
+        let base = if name.is_empty() { format!("column_{}", i + 1) } else { name.clone() };
+        let mut unique = base.clone();
+        let mut n = 2;
+        while taken.contains(&unique) || unique.starts_with("__") {
+            unique = format!("{base}_{n}");
+            n += 1;
+        }
+        taken.push(unique.clone());
+        out.push((*i, unique));
+    }
+    out
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+}
+
+/// For a column whose values need parsing: a frame of each distinct text
+/// and its parsed value (null when it does not parse).
+fn parse_distinct(
+    text: &DataFrame,
+    spec: &ColumnSpec,
+    regions: &RegionTable,
+) -> PolarsResult<Option<DataFrame>> {
+    let distinct = text.column(spec.name)?.drop_nulls().unique()?;
+    let keys: Vec<&str> = distinct.str()?.iter().flatten().collect();
+    let name = spec.name;
+    let key_col = Column::new(name.into(), &keys);
+    let value_name = value_col(name);
+    let value: Column = match spec.ty {
+        ColumnType::Id | ColumnType::Text => return Ok(None),
+        ColumnType::Enum(e) => {
+            let v: Vec<Option<&str>> = keys.iter().map(|k| e.parse(k)).collect();
+            Column::new(value_name.into(), v)
+        }
+        ColumnType::Date => {
+            let v: Vec<Option<i32>> = keys
+                .iter()
+                .map(|k| parse::parse_date(k).map(|d| (d - epoch()).num_days() as i32))
+                .collect();
+            Column::new(value_name.into(), v).cast(&DataType::Date)?
+        }
+        ColumnType::DateTime => {
+            let v: Vec<Option<i64>> = keys
+                .iter()
+                .map(|k| parse::parse_datetime(k).map(|d| d.and_utc().timestamp_millis()))
+                .collect();
+            Column::new(value_name.into(), v)
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
+        }
+        ColumnType::Count => {
+            let v: Vec<Option<i64>> = keys.iter().map(|k| parse::parse_integer(k)).collect();
+            Column::new(value_name.into(), v)
+        }
+        ColumnType::Amount => {
+            let v: Vec<Option<f64>> = keys.iter().map(|k| parse::parse_decimal(k)).collect();
+            Column::new(value_name.into(), v)
+        }
+        ColumnType::Phone => {
+            let v: Vec<Option<String>> = keys
+                .iter()
+                .map(|k| Some(parse::phone_digits(k)).filter(|d| !d.is_empty()))
+                .collect();
+            Column::new(value_name.into(), v)
+        }
+        ColumnType::Region(Level::Prefecture) => {
+            let v: Vec<Option<u32>> = keys.iter().map(|k| regions.lookup_prefecture(k)).collect();
+            Column::new(value_name.into(), v)
+        }
+        ColumnType::Region(Level::County) => {
+            // kind: 0 a county, 1 a prefecture-level unit, 2 "no county"; null unknown.
+            let matches: Vec<Option<CountyMatch>> =
+                keys.iter().map(|k| regions.lookup_county(k)).collect();
+            let code: Vec<Option<u32>> = matches
+                .iter()
+                .map(|m| match *m {
+                    Some(CountyMatch::County(c) | CountyMatch::Prefecture(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            let kind: Vec<Option<u8>> = matches
+                .iter()
+                .map(|m| match m {
+                    Some(CountyMatch::County(_)) => Some(0),
+                    Some(CountyMatch::Prefecture(_)) => Some(1),
+                    Some(CountyMatch::NoCounty) => Some(2),
+                    None => None,
+                })
+                .collect();
+            let parent: Vec<Option<u32>> = code
+                .iter()
+                .map(|c| c.and_then(|c| regions.get(c)).and_then(|r| r.parent_code))
+                .collect();
+            let kind = Column::new(kind_col(name).into(), kind);
+            let parent = Column::new(parent_col(name).into(), parent);
+            let code = Column::new(value_name.into(), code);
+            return Ok(Some(DataFrame::new(keys.len(), vec![key_col, code, kind, parent])?));
+        }
+    };
+    Ok(Some(DataFrame::new(keys.len(), vec![key_col, value])?))
+}
+
+/// Whether the row's text in this column failed to parse.
+fn unparseable(spec: &ColumnSpec) -> Option<Expr> {
+    let present = col(spec.name).is_not_null();
+    match spec.ty {
+        ColumnType::Text | ColumnType::Phone => None,
+        ColumnType::Id => None,
+        ColumnType::Region(Level::County) => Some(present.and(col(kind_col(spec.name)).is_null())),
+        _ => Some(present.and(col(value_col(spec.name)).is_null())),
+    }
+}
+
+fn spec_index(specs: &[ColumnSpec], name: &str) -> usize {
+    specs
+        .iter()
+        .position(|s| s.name == name)
+        .unwrap_or_else(|| panic!("column {name} is in the spec"))
+}
+
+/// (condition, reject code) in the order rules are tried: each column in
+/// spec order (missing, unparseable, out of range), then the rules that
+/// relate columns.
+fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
+    let mut rules = Vec::new();
+    for (j, spec) in specs.iter().enumerate() {
+        if spec.required {
+            rules.push((col(spec.name).is_null(), Rule::MissingRequired.code(j)));
+        }
+        if spec.ty == ColumnType::Id {
+            let mangled = col(spec.name).str().contains(lit(MANGLED_ID_PATTERN), true);
+            rules.push((mangled, Rule::MangledId.code(j)));
+        }
+        if let Some(bad) = unparseable(spec) {
+            rules.push((bad, Rule::Unparseable.code(j)));
+        }
+        let v = col(value_col(spec.name));
+        match spec.ty {
+            ColumnType::Count => rules.push((v.lt(lit(1)), Rule::OutOfRange.code(j))),
+            ColumnType::Amount => rules.push((v.lt(lit(0.0)), Rule::OutOfRange.code(j))),
+            _ => {}
+        }
+    }
+
+    // A county must lie in the row's prefecture; a prefecture-level unit in
+    // the county column must repeat the row's own.
+    let county = spec_index(specs, "county");
+    let county_kind = col(kind_col("county"));
+    let county_code = col(value_col("county"));
+    let prefecture = col(value_col("prefecture"));
+    let county_parent = col(parent_col("county"));
+    let wrong_county = (county_kind.clone().eq(lit(0u8)).and(county_parent.neq(prefecture.clone())))
+        .or(county_kind.eq(lit(1u8)).and(county_code.neq(prefecture)));
+    rules.push((wrong_county, Rule::CountyNotInPrefecture.code(county)));
+
+    let (received, closed, closed_state) = match kind {
+        LogKind::Hotline => (
+            "received_at",
+            "closed_at",
+            col(value_col("status")).eq(lit("closed")),
+        ),
+        LogKind::Mediation => (
+            "received_on",
+            "closed_on",
+            col(value_col("outcome")).neq(lit("pending")),
+        ),
+    };
+    let closed_j = spec_index(specs, closed);
+    let closed_v = col(value_col(closed));
+    rules.push((
+        closed_state.clone().and(col(closed).is_null()),
+        Rule::ClosingDateMissing.code(closed_j),
+    ));
+    rules.push((
+        closed_state.not().and(col(closed).is_not_null()),
+        Rule::ClosingDateNotAllowed.code(closed_j),
+    ));
+    rules.push((
+        closed_v.lt(col(value_col(received))),
+        Rule::ClosedBeforeReceived.code(closed_j),
+    ));
+    if kind == LogKind::Mediation {
+        let settled = spec_index(specs, "settled_yuan");
+        rules.push((
+            col("settled_yuan")
+                .is_not_null()
+                .and(col(value_col("outcome")).neq(lit("success"))),
+            Rule::SettledWithoutSuccess.code(settled),
+        ));
+    }
+    rules
+}
+
+/// The typed column a checked frame keeps for a spec column.
+fn typed_output(spec: &ColumnSpec) -> Expr {
+    let v = col(value_col(spec.name));
+    match spec.ty {
+        ColumnType::Id | ColumnType::Text => col(spec.name),
+        ColumnType::Region(Level::Prefecture) => v.alias("prefecture_code"),
+        ColumnType::Region(Level::County) => when(col(kind_col(spec.name)).eq(lit(0u8)))
+            .then(v)
+            .otherwise(lit(NULL).cast(DataType::UInt32))
+            .alias("county_code"),
+        _ => v.alias(spec.name),
+    }
+}
+
+/// A rejected row's message, in words a clerk can act on.
+fn describe(
+    raw: &RawTable,
+    header: &HeaderMap,
+    specs: &[ColumnSpec],
+    row: usize,
+    code: u16,
+) -> PolarsResult<RowReject> {
+    let rule = Rule::from_code(code);
+    let j = (code % 100) as usize;
+    let spec = &specs[j];
+    let cell_of = |name: &str| -> PolarsResult<(Option<usize>, String)> {
+        let k = spec_index(specs, name);
+        match header.spec_cells[k] {
+            Some(i) => {
+                let value = raw
+                    .cells
+                    .column(&RawTable::cell_column_name(i))?
+                    .str()?
+                    .get(row)
+                    .unwrap_or("")
+                    .to_string();
+                Ok((Some(i), value))
+            }
+            None => Ok((None, String::new())),
+        }
+    };
+    let (cell, value) = cell_of(spec.name)?;
+    let shown = |name: &str| -> String {
+        let k = spec_index(specs, name);
+        match header.spec_cells[k] {
+            Some(i) if normalize_eq(&raw.header[i], name) => name.to_string(),
+            Some(i) => format!("{} ({name})", raw.header[i].trim()),
+            None => name.to_string(),
+        }
+    };
+    let column_label = shown(spec.name);
+    let reason = match rule {
+        Rule::MissingRequired => format!("{column_label} is empty; it is required"),
+        Rule::MangledId => format!(
+            "{column_label} {value:?} is a number in scientific notation: Excel has dropped digits \
+             of the id; re-export the column formatted as text"
+        ),
+        Rule::Unparseable => format!("{column_label} {value:?} {}", expectation(spec)),
+        Rule::OutOfRange => match spec.ty {
+            ColumnType::Count => format!("{column_label} {value:?} must be a whole number of at least 1"),
+            _ => format!("{column_label} {value:?} must not be negative"),
+        },
+        Rule::CountyNotInPrefecture => {
+            let (_, prefecture) = cell_of("prefecture")?;
+            format!(
+                "{column_label} {value:?} does not lie in {} {prefecture:?}",
+                shown("prefecture")
+            )
+        }
+        Rule::ClosingDateMissing => {
+            let state = if spec.name == "closed_at" { "status" } else { "outcome" };
+            let (_, state_value) = cell_of(state)?;
+            format!(
+                "{column_label} is empty, but {} is {state_value:?}: a closed {} needs its closing date",
+                shown(state),
+                if state == "status" { "ticket" } else { "case" }
+            )
+        }
+        Rule::ClosingDateNotAllowed => {
+            let state = if spec.name == "closed_at" { "status" } else { "outcome" };
+            let (_, state_value) = cell_of(state)?;
+            format!(
+                "{column_label} is {value:?}, but {} is {state_value:?}: an open {} has no closing date",
+                shown(state),
+                if state == "status" { "ticket" } else { "case" }
+            )
+        }
+        Rule::ClosedBeforeReceived => {
+            let received = if spec.name == "closed_at" { "received_at" } else { "received_on" };
+            let (_, received_value) = cell_of(received)?;
+            format!(
+                "{column_label} {value:?} is before {} {received_value:?}",
+                shown(received)
+            )
+        }
+        Rule::SettledWithoutSuccess => {
+            let (_, outcome) = cell_of("outcome")?;
+            format!(
+                "{column_label} {value:?} is given, but {} is {outcome:?}: only a successful \
+                 mediation has a settled amount",
+                shown("outcome")
+            )
+        }
+    };
+    Ok(RowReject {
+        line: raw.lines[row],
+        column: cell.map(|i| i + 1),
+        column_name: Some(cell.map_or(spec.name.to_string(), |i| raw.header[i].trim().to_string())),
+        reason,
+        raw: raw.raw_record(row).to_string(),
+    })
+}
+
+fn normalize_eq(header: &str, name: &str) -> bool {
+    super::schema::normalize_header(header) == name
+}
+
+/// What a column's values must look like.
+fn expectation(spec: &ColumnSpec) -> String {
+    match spec.ty {
+        ColumnType::Date => "is not a date; write it like 2023-06-01, 2023/6/1, 2023年6月1日 or 20230601".into(),
+        ColumnType::DateTime => {
+            "is not a date and time; write it like 2023-06-01 09:15 or 2023/6/1 9:15".into()
+        }
+        ColumnType::Enum(e) => format!("is not one of the accepted values: {}", e.describe()),
+        ColumnType::Region(Level::Prefecture) => {
+            "is not a prefecture-level division of the region table (a name, short name or 6-digit code)".into()
+        }
+        ColumnType::Region(Level::County) => {
+            "is not a county-level division of the region table (a name, short name or 6-digit code)".into()
+        }
+        ColumnType::Count => "is not a whole number".into(),
+        ColumnType::Amount => "is not a number".into(),
+        ColumnType::Id | ColumnType::Text | ColumnType::Phone => "cannot be read".into(),
+    }
+}

@@ -1,0 +1,202 @@
+//! Reporting periods: a month, quarter, half-year, year or a date range,
+//! always whole days, both ends inclusive.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::ingest::parse::parse_date;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// First day in the period; none for "from the start of the data".
+    pub from: Option<NaiveDate>,
+    /// Last day in the period (inclusive).
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PeriodError {
+    #[error("--month {0:?}: write it as YYYY-MM, e.g. 2023-06")]
+    Month(String),
+    #[error("--quarter {0:?}: write it as YYYYQn, e.g. 2023Q2")]
+    Quarter(String),
+    #[error("--half {0:?}: write it as YYYYHn, e.g. 2023H1")]
+    Half(String),
+    #[error("--year {0:?}: write it as YYYY, e.g. 2023")]
+    Year(String),
+    #[error("--{0} {1:?} is not a date; write it like 2023-06-01")]
+    Date(&'static str, String),
+    #[error("--from {0} is after --to {1}")]
+    Reversed(NaiveDate, NaiveDate),
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn months(year: i32, first: u32, last: u32) -> Option<Period> {
+    Some(Period {
+        from: Some(NaiveDate::from_ymd_opt(year, first, 1)?),
+        to: Some(last_day_of_month(year, last)?),
+    })
+}
+
+fn year_of(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+impl Period {
+    pub fn all() -> Period {
+        Period { from: None, to: None }
+    }
+
+    pub fn month(s: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError::Month(s.to_string());
+        let (y, m) = s.trim().split_once(['-', '/']).ok_or_else(err)?;
+        let m: u32 = m.parse().map_err(|_| err())?;
+        if !(1..=12).contains(&m) {
+            return Err(err());
+        }
+        months(year_of(y).ok_or_else(err)?, m, m).ok_or_else(err)
+    }
+
+    pub fn quarter(s: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError::Quarter(s.to_string());
+        let upper = s.trim().to_ascii_uppercase();
+        let (y, q) = upper.split_once(['Q', '-']).ok_or_else(err)?;
+        let q = q.trim_start_matches('Q');
+        let q: u32 = q.parse().map_err(|_| err())?;
+        if !(1..=4).contains(&q) {
+            return Err(err());
+        }
+        months(year_of(y).ok_or_else(err)?, q * 3 - 2, q * 3).ok_or_else(err)
+    }
+
+    pub fn half(s: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError::Half(s.to_string());
+        let upper = s.trim().to_ascii_uppercase();
+        let (y, h) = upper.split_once('H').ok_or_else(err)?;
+        let h: u32 = h.parse().map_err(|_| err())?;
+        if !(1..=2).contains(&h) {
+            return Err(err());
+        }
+        months(year_of(y).ok_or_else(err)?, h * 6 - 5, h * 6).ok_or_else(err)
+    }
+
+    pub fn year(s: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError::Year(s.to_string());
+        months(year_of(s.trim()).ok_or_else(err)?, 1, 12).ok_or_else(err)
+    }
+
+    pub fn range(from: Option<&str>, to: Option<&str>) -> Result<Period, PeriodError> {
+        let parse = |flag: &'static str, s: &str| {
+            parse_date(s).ok_or_else(|| PeriodError::Date(flag, s.to_string()))
+        };
+        let from = from.map(|s| parse("from", s)).transpose()?;
+        let to = to.map(|s| parse("to", s)).transpose()?;
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(PeriodError::Reversed(f, t));
+            }
+        }
+        Ok(Period { from, to })
+    }
+
+    /// `2023-06-01..2023-06-30`, with `…` for an open end.
+    pub fn label(&self) -> String {
+        match (self.from, self.to) {
+            (None, None) => "all dates".to_string(),
+            (f, t) => format!(
+                "{}..{}",
+                f.map_or("…".to_string(), |d| d.to_string()),
+                t.map_or("…".to_string(), |d| d.to_string())
+            ),
+        }
+    }
+
+    /// Whether a Date column (or the day of a Datetime column) lies in the
+    /// period; a datetime on the last day is in, at any hour.
+    pub fn contains(&self, day: Expr) -> Expr {
+        let mut cond = day.clone().is_not_null();
+        if let Some(f) = self.from {
+            cond = cond.and(day.clone().gt_eq(lit(f)));
+        }
+        if let Some(t) = self.to {
+            cond = cond.and(day.lt_eq(lit(t)));
+        }
+        cond
+    }
+
+    /// The months (YYYY-MM) the period spans, when both ends are known.
+    pub fn month_keys(&self) -> Option<Vec<String>> {
+        let (f, t) = (self.from?, self.to?);
+        let mut keys = Vec::new();
+        let (mut y, mut m) = (f.year(), f.month());
+        while (y, m) <= (t.year(), t.month()) {
+            keys.push(format!("{y:04}-{m:02}"));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+        Some(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn month_covers_whole_days_inclusive() {
+        assert_eq!(
+            Period::month("2023-02").unwrap(),
+            Period { from: d(2023, 2, 1), to: d(2023, 2, 28) }
+        );
+        assert_eq!(Period::month("2024-02").unwrap().to, d(2024, 2, 29));
+        assert_eq!(Period::month("2023-12").unwrap().to, d(2023, 12, 31));
+    }
+
+    #[test]
+    fn quarter_half_and_year() {
+        assert_eq!(
+            Period::quarter("2023Q2").unwrap(),
+            Period { from: d(2023, 4, 1), to: d(2023, 6, 30) }
+        );
+        assert_eq!(
+            Period::half("2023H2").unwrap(),
+            Period { from: d(2023, 7, 1), to: d(2023, 12, 31) }
+        );
+        assert_eq!(
+            Period::year("2023").unwrap(),
+            Period { from: d(2023, 1, 1), to: d(2023, 12, 31) }
+        );
+    }
+
+    #[test]
+    fn malformed_periods_are_errors() {
+        assert!(Period::month("2023-13").is_err());
+        assert!(Period::month("June").is_err());
+        assert!(Period::quarter("2023Q5").is_err());
+        assert!(Period::half("2023H3").is_err());
+        assert!(Period::year("23").is_err());
+        assert!(Period::range(Some("2023-07-01"), Some("2023-06-01")).is_err());
+    }
+
+    #[test]
+    fn range_accepts_the_spec_date_forms() {
+        let p = Period::range(Some("2023/6/1"), Some("2023年6月30日")).unwrap();
+        assert_eq!(p, Period { from: d(2023, 6, 1), to: d(2023, 6, 30) });
+        assert_eq!(p.label(), "2023-06-01..2023-06-30");
+    }
+
+    #[test]
+    fn month_keys_span_the_period() {
+        let p = Period::range(Some("2022-11-15"), Some("2023-02-01")).unwrap();
+        assert_eq!(p.month_keys().unwrap(), vec!["2022-11", "2022-12", "2023-01", "2023-02"]);
+    }
+}

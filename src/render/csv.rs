@@ -1,0 +1,56 @@
+//! CSV: machine column names, full-precision numbers, text cells safe to
+//! open in Excel.
+
+use super::{Table, Value, neutralise_formula};
+
+pub fn render(table: &Table) -> String {
+    let mut out = String::new();
+    let header: Vec<String> = table.columns.iter().map(|c| quote(&c.key)).collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    for row in &table.rows {
+        let cells: Vec<String> = row.iter().map(cell).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Text { value, .. } => quote(&neutralise_formula(value)),
+    }
+}
+
+/// Quotes a cell when it holds a comma, quote or line break.
+pub fn quote(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Column, ColumnKind};
+
+    #[test]
+    fn csv_keeps_full_precision_and_quotes_commas() {
+        let table = Table {
+            title: String::new(),
+            notes: vec![],
+            columns: vec![
+                Column::new("name", "名称", "name", ColumnKind::Text),
+                Column::new("rate", "率", "rate", ColumnKind::Rate),
+            ],
+            rows: vec![vec![Value::text("a,b"), Value::Float(0.5806451612903226)]],
+            total: None,
+        };
+        assert_eq!(render(&table), "name,rate\n\"a,b\",0.5806451612903226\n");
+    }
+}

@@ -1,0 +1,67 @@
+//! How a value reads in a table for people (terminal, Markdown): rates as
+//! percentages, p-values rounded, verdicts with a marker. Exports never use
+//! this: they carry full precision.
+
+use super::{ColumnKind, Value};
+use crate::Lang;
+
+/// A verdict's marker and words.
+pub fn verdict_label(code: &str, lang: Lang) -> String {
+    let (marker, zh, en) = match code {
+        "above" => ("▲", "高于基线", "above"),
+        "below" => ("▼", "低于基线", "below"),
+        "not_distinguishable" => ("＝", "无显著差异", "not distinguishable"),
+        "too_few" => ("·", "样本过少", "too few"),
+        other => ("", other, other),
+    };
+    match lang {
+        Lang::Zh => format!("{marker} {zh}"),
+        Lang::En => format!("{marker} {en}"),
+    }
+}
+
+pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
+    match (value, kind) {
+        (Value::Null, _) => "—".to_string(),
+        (Value::Text { value, .. }, ColumnKind::Verdict) => verdict_label(value, lang),
+        (Value::Text { value, display }, _) => display.clone().unwrap_or_else(|| value.clone()),
+        (Value::Int(i), _) => i.to_string(),
+        (Value::Float(f), ColumnKind::Rate) => format!("{:.1}%", f * 100.0),
+        (Value::Float(f), ColumnKind::PValue) => {
+            if *f < 0.001 {
+                "<0.001".to_string()
+            } else {
+                format!("{f:.3}")
+            }
+        }
+        (Value::Float(f), ColumnKind::Hours) => format!("{f:.1}"),
+        (Value::Float(f), _) => format!("{f}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_percentages() {
+        assert_eq!(format_value(&Value::Float(0.58064), ColumnKind::Rate, Lang::Zh), "58.1%");
+    }
+
+    #[test]
+    fn tiny_p_values_read_as_below_a_thousandth() {
+        assert_eq!(format_value(&Value::Float(0.00004), ColumnKind::PValue, Lang::En), "<0.001");
+        assert_eq!(format_value(&Value::Float(0.14618), ColumnKind::PValue, Lang::En), "0.146");
+    }
+
+    #[test]
+    fn verdicts_carry_markers() {
+        assert_eq!(verdict_label("below", Lang::Zh), "▼ 低于基线");
+        assert_eq!(verdict_label("above", Lang::En), "▲ above");
+    }
+
+    #[test]
+    fn missing_values_show_a_dash() {
+        assert_eq!(format_value(&Value::Null, ColumnKind::Rate, Lang::En), "—");
+    }
+}
