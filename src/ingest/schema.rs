@@ -321,10 +321,14 @@ fn describe_missing(missing: &[&'static ColumnSpec]) -> String {
     format!("missing required column(s): {}", parts.join("; "))
 }
 
-/// Header text in the form it is matched by: trimmed, full-width punctuation
-/// folded, white space dropped, ASCII lower-case.
+/// Header text in the form it is matched by: letters and digits only (CJK
+/// included), full-width forms folded, ASCII lower-case. So `涉案金额（元）`,
+/// `涉案金额(元)`, `*案件编号：` and `Case ID` all find their column.
 pub fn normalize_header(raw: &str) -> String {
-    normalize_token(raw.trim_start_matches('\u{feff}'))
+    normalize_token(raw)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 pub fn match_header(kind: LogKind, header: &[String]) -> Result<HeaderMap, HeaderError> {
@@ -388,7 +392,7 @@ mod tests {
     #[test]
     fn full_width_punctuation_and_spaces_are_ignored_in_headers() {
         let h = header(&[
-            " case_id ", "channel", "prefecture", "dispute_type", "received_on", "outcome",
+            " case_id ", "Channel", "【市州】", "dispute type", "*受理日期：", "outcome",
             "涉案金额（元）", "\u{3000}调解金额 (元)",
         ]);
         let m = match_header(LogKind::Mediation, &h).unwrap();

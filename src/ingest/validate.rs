@@ -479,7 +479,7 @@ fn describe(
 }
 
 fn normalize_eq(header: &str, name: &str) -> bool {
-    super::schema::normalize_header(header) == name
+    super::schema::normalize_header(header) == super::schema::normalize_header(name)
 }
 
 /// What a column's values must look like.
