@@ -184,6 +184,9 @@ pub struct SampleArgs {
     /// a few bad rows) instead of clean hotline.csv and mediation.csv
     #[arg(long)]
     pub exports: bool,
+    /// Write only this kind's clean file (for benchmarks)
+    #[arg(long, value_enum, conflicts_with = "exports")]
+    pub kind: Option<crate::ingest::schema::LogKind>,
 }
 
 /// A probability given as 0.5 or 50%.

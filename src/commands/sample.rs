@@ -2,12 +2,14 @@
 //! for a seed; clean files for benchmarks, or with `--exports` the messy
 //! overlapping exports that `sample_data/` holds.
 
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cli::SampleArgs;
+use crate::ingest::schema::LogKind;
 use crate::regions::RegionTable;
 use crate::sample::{self, SampleOptions};
 
@@ -44,19 +46,28 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let hotline_path = args.out.join("hotline.csv");
-    let mediation_path = args.out.join("mediation.csv");
-    let create = |p: &std::path::Path| {
-        std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))
+    // Both logs are generated together (tickets link to cases); a kind left
+    // out is generated and dropped.
+    let writer = |kind: LogKind| -> Result<(Box<dyn Write>, Option<PathBuf>)> {
+        if args.kind.is_some_and(|k| k != kind) {
+            return Ok((Box::new(std::io::sink()), None));
+        }
+        let path = args.out.join(format!("{}.csv", kind.name()));
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        Ok((Box::new(BufWriter::with_capacity(1 << 20, file)), Some(path)))
     };
-    let mut hotline = BufWriter::with_capacity(1 << 20, create(&hotline_path)?);
-    let mut mediation = BufWriter::with_capacity(1 << 20, create(&mediation_path)?);
+    let (mut hotline, hotline_path) = writer(LogKind::Hotline)?;
+    let (mut mediation, mediation_path) = writer(LogKind::Mediation)?;
     let counts = sample::write_clean(&opts, &regions, &mut hotline, &mut mediation)
         .context("cannot write the sample logs")?;
-    use std::io::Write;
     hotline.flush()?;
     mediation.flush()?;
-    println!("wrote {} ({} tickets)", hotline_path.display(), counts.hotline_rows);
-    println!("wrote {} ({} cases)", mediation_path.display(), counts.mediation_rows);
+    if let Some(p) = hotline_path {
+        println!("wrote {} ({} tickets)", p.display(), counts.hotline_rows);
+    }
+    if let Some(p) = mediation_path {
+        println!("wrote {} ({} cases)", p.display(), counts.mediation_rows);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::encoding::{Encoding, decode};
+use super::encoding::{Encoding, decode_owned};
 
 /// Why a record could not become a row at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub enum ReadError {
 
 pub fn read_csv_file(path: &Path, forced: Option<Encoding>) -> Result<RawTable, ReadError> {
     let bytes = std::fs::read(path)?;
-    read_csv_bytes(path, &bytes, forced)
+    read_csv_owned(path, bytes, forced)
 }
 
 pub fn read_csv_bytes(
@@ -92,10 +92,15 @@ pub fn read_csv_bytes(
     bytes: &[u8],
     forced: Option<Encoding>,
 ) -> Result<RawTable, ReadError> {
-    let decoded = decode(bytes, forced);
-    let encoding = decoded.encoding;
-    let check_undecodable = decoded.had_errors;
-    let text = decoded.text.into_owned();
+    read_csv_owned(path, bytes.to_vec(), forced)
+}
+
+fn read_csv_owned(
+    path: &Path,
+    bytes: Vec<u8>,
+    forced: Option<Encoding>,
+) -> Result<RawTable, ReadError> {
+    let (text, encoding, check_undecodable) = decode_owned(bytes, forced);
     let records = scan_records(text.as_bytes());
 
     let mut records = records.into_iter().filter(|r| r.has_content);
@@ -180,7 +185,6 @@ fn parse_cells(text: &str, spans: &[(usize, usize)], columns: usize) -> PolarsRe
         .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
         .with_raise_if_empty(false)
-        .with_rechunk(true)
         .map_parse_options(|o| o.with_missing_is_null(true).with_quote_char(Some(b'"')))
         .into_reader_with_file_handle(Cursor::new(buffer))
         .finish()?;
@@ -219,6 +223,9 @@ struct Record {
 /// Splits text into records the way RFC 4180 does: a quote opens a quoted
 /// cell only at the start of a cell, `""` inside is a literal quote, and
 /// line breaks inside quotes belong to the cell.
+///
+/// It jumps from one comma, quote or line break to the next (memchr), so
+/// the cost is per cell, not per byte.
 fn scan_records(bytes: &[u8]) -> Vec<Record> {
     let mut records = Vec::new();
     let mut line: u32 = 1;
@@ -226,35 +233,61 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
     let mut start_line = 1;
     let mut cells = 1;
     let mut has_content = false;
-    let mut in_quotes = false;
-    let mut cell_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            match b {
-                b'"' if bytes.get(i + 1) == Some(&b'"') => {
-                    has_content = true;
-                    i += 1;
+    // Where the current cell's text starts (just after the last separator).
+    let mut cell_start = 0;
+    let mut pos = 0;
+    let n = bytes.len();
+    let blank = |s: &[u8]| s.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+    while pos < n {
+        let Some(off) = memchr::memchr3(b',', b'"', b'\n', &bytes[pos..]) else {
+            has_content |= !blank(&bytes[cell_start..n]);
+            break;
+        };
+        let i = pos + off;
+        match bytes[i] {
+            b'"' if blank(&bytes[cell_start..i]) => {
+                // A quoted cell: find its closing quote, counting line breaks.
+                let mut j = i + 1;
+                let mut closed = false;
+                while let Some(q) = memchr::memchr(b'"', &bytes[j..]) {
+                    let quote = j + q;
+                    if bytes.get(quote + 1) == Some(&b'"') {
+                        j = quote + 2;
+                        continue;
+                    }
+                    has_content |= !blank(&bytes[i + 1..quote]);
+                    line += memchr::memchr_iter(b'\n', &bytes[i + 1..quote]).count() as u32;
+                    j = quote + 1;
+                    closed = true;
+                    break;
                 }
-                b'"' => in_quotes = false,
-                b'\n' => line += 1,
-                b' ' | b'\t' | b'\r' => {}
-                _ => has_content = true,
+                if !closed {
+                    records.push(Record {
+                        start,
+                        end: if bytes[n - 1] == b'\r' { n - 1 } else { n },
+                        line: start_line,
+                        cells,
+                        has_content: true,
+                        unclosed_quote: true,
+                    });
+                    return records;
+                }
+                // Text after the closing quote belongs to the same cell.
+                cell_start = j;
+                pos = j;
+                continue;
             }
-            i += 1;
-            continue;
-        }
-        match b {
-            b'"' if cell_start => {
-                in_quotes = true;
-                cell_start = false;
+            b'"' => {
+                // A quote inside an unquoted cell is a literal character.
+                has_content = true;
             }
             b',' => {
+                has_content |= !blank(&bytes[cell_start..i]);
                 cells += 1;
-                cell_start = true;
+                cell_start = i + 1;
             }
-            b'\n' => {
+            _ => {
+                has_content |= !blank(&bytes[cell_start..i]);
                 let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
                 records.push(Record {
                     start,
@@ -269,25 +302,20 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
                 start_line = line;
                 cells = 1;
                 has_content = false;
-                cell_start = true;
-            }
-            b' ' | b'\t' | b'\r' => {}
-            _ => {
-                has_content = true;
-                cell_start = false;
+                cell_start = i + 1;
             }
         }
-        i += 1;
+        pos = i + 1;
     }
-    if start < bytes.len() {
-        let end = if bytes[bytes.len() - 1] == b'\r' { bytes.len() - 1 } else { bytes.len() };
+    if start < n {
+        let end = if bytes[n - 1] == b'\r' { n - 1 } else { n };
         records.push(Record {
             start,
             end,
             line: start_line,
             cells,
-            has_content: has_content || in_quotes,
-            unclosed_quote: in_quotes,
+            has_content,
+            unclosed_quote: false,
         });
     }
     records

@@ -89,6 +89,24 @@ fn parent_col(name: &str) -> String {
     format!("{name}__parent")
 }
 
+fn blank_col(name: &str) -> String {
+    format!("{name}__blank")
+}
+
+/// Whether the row has no value in this column (absent, empty or spaces).
+fn missing(spec: &ColumnSpec) -> Expr {
+    match spec.ty {
+        ColumnType::Id | ColumnType::Text => col(spec.name).is_null(),
+        _ => col(spec.name)
+            .is_null()
+            .or(col(blank_col(spec.name)).fill_null(lit(true))),
+    }
+}
+
+fn present(spec: &ColumnSpec) -> Expr {
+    missing(spec).not()
+}
+
 /// Trimmed text, empty as null.
 fn trimmed(e: Expr) -> Expr {
     let s = e.str().strip_chars(lit(NULL));
@@ -103,13 +121,17 @@ pub fn check_rows(
 ) -> PolarsResult<CheckedRows> {
     let specs = kind.columns();
 
-    // 1. Trimmed text per spec column (null where the file lacks it), extra
-    //    columns as they are, and each row's line.
+    // 1. Per spec column: ids and free text trimmed (empty as null); other
+    //    columns as written, parsed in step 2. Extra columns as they are,
+    //    and each row's line.
     let mut exprs: Vec<Expr> = Vec::new();
     for (spec, cell) in specs.iter().zip(&header.spec_cells) {
-        let e = match cell {
-            Some(i) => trimmed(col(RawTable::cell_column_name(*i))),
-            None => lit(NULL).cast(DataType::String),
+        let e = match (cell, spec.ty) {
+            (Some(i), ColumnType::Id | ColumnType::Text) => {
+                trimmed(col(RawTable::cell_column_name(*i)))
+            }
+            (Some(i), _) => col(RawTable::cell_column_name(*i)),
+            (None, _) => lit(NULL).cast(DataType::String),
         };
         exprs.push(e.alias(spec.name));
     }
@@ -117,19 +139,21 @@ pub fn check_rows(
         exprs.push(col(RawTable::cell_column_name(i)).alias(name));
     }
     let lines = Column::new(LINE.into(), &raw.lines);
-    let text = raw
+    let mut lf = raw
         .cells
         .clone()
         .lazy()
         .select(exprs)
         .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
-        .with_row_index(ROW, None)
-        .collect()?;
+        .with_row_index(ROW, None);
 
     // 2. Parse each distinct value once; join the results back.
-    let mut lf = text.clone().lazy();
-    for spec in specs {
-        if let Some(mapping) = parse_distinct(&text, spec, regions)? {
+    for (spec, cell) in specs.iter().zip(&header.spec_cells) {
+        let values = match cell {
+            Some(i) => raw.cells.column(&RawTable::cell_column_name(*i))?.clone(),
+            None => Column::new_empty(spec.name.into(), &DataType::String),
+        };
+        if let Some(mapping) = parse_distinct(&values, spec, regions)? {
             let mut args = JoinArgs::new(JoinType::Left);
             args.maintain_order = MaintainOrderJoin::Left;
             lf = lf.join(mapping.lazy(), [col(spec.name)], [col(spec.name)], args);
@@ -192,14 +216,20 @@ fn epoch() -> NaiveDate {
 /// For a column whose values need parsing: a frame of each distinct text
 /// and its parsed value (null when it does not parse).
 fn parse_distinct(
-    text: &DataFrame,
+    values: &Column,
     spec: &ColumnSpec,
     regions: &RegionTable,
 ) -> PolarsResult<Option<DataFrame>> {
-    let distinct = text.column(spec.name)?.drop_nulls().unique()?;
+    if matches!(spec.ty, ColumnType::Id | ColumnType::Text) {
+        return Ok(None);
+    }
+    let distinct = values.drop_nulls().unique()?;
     let keys: Vec<&str> = distinct.str()?.iter().flatten().collect();
     let name = spec.name;
     let key_col = Column::new(name.into(), &keys);
+    // A cell of spaces only is as empty as an empty one.
+    let blank: Vec<bool> = keys.iter().map(|k| k.trim().is_empty()).collect();
+    let blank_col = Column::new(blank_col(name).into(), blank);
     let value_name = value_col(name);
     let value: Column = match spec.ty {
         ColumnType::Id | ColumnType::Text => return Ok(None),
@@ -268,15 +298,18 @@ fn parse_distinct(
             let kind = Column::new(kind_col(name).into(), kind);
             let parent = Column::new(parent_col(name).into(), parent);
             let code = Column::new(value_name.into(), code);
-            return Ok(Some(DataFrame::new(keys.len(), vec![key_col, code, kind, parent])?));
+            return Ok(Some(DataFrame::new(
+                keys.len(),
+                vec![key_col, blank_col, code, kind, parent],
+            )?));
         }
     };
-    Ok(Some(DataFrame::new(keys.len(), vec![key_col, value])?))
+    Ok(Some(DataFrame::new(keys.len(), vec![key_col, blank_col, value])?))
 }
 
 /// Whether the row's text in this column failed to parse.
 fn unparseable(spec: &ColumnSpec) -> Option<Expr> {
-    let present = col(spec.name).is_not_null();
+    let present = present(spec);
     match spec.ty {
         ColumnType::Text | ColumnType::Phone => None,
         ColumnType::Id => None,
@@ -299,7 +332,7 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     let mut rules = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         if spec.required {
-            rules.push((col(spec.name).is_null(), Rule::MissingRequired.code(j)));
+            rules.push((missing(spec), Rule::MissingRequired.code(j)));
         }
         if spec.ty == ColumnType::Id {
             let mangled = col(spec.name).str().contains(lit(MANGLED_ID_PATTERN), true);
@@ -342,11 +375,11 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     let closed_j = spec_index(specs, closed);
     let closed_v = col(value_col(closed));
     rules.push((
-        closed_state.clone().and(col(closed).is_null()),
+        closed_state.clone().and(missing(&specs[closed_j])),
         Rule::ClosingDateMissing.code(closed_j),
     ));
     rules.push((
-        closed_state.not().and(col(closed).is_not_null()),
+        closed_state.not().and(present(&specs[closed_j])),
         Rule::ClosingDateNotAllowed.code(closed_j),
     ));
     rules.push((
@@ -356,9 +389,7 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     if kind == LogKind::Mediation {
         let settled = spec_index(specs, "settled_yuan");
         rules.push((
-            col("settled_yuan")
-                .is_not_null()
-                .and(col(value_col("outcome")).neq(lit("success"))),
+            present(&specs[settled]).and(col(value_col("outcome")).neq(lit("success"))),
             Rule::SettledWithoutSuccess.code(settled),
         ));
     }

@@ -1,0 +1,25 @@
+"""The peer of `disputes rates --year YEAR`: the same aggregation in DuckDB.
+
+Successes and decided cases (success + failure) per prefecture for cases
+closed in YEAR, reading every column as text as a validating loader must.
+It does no validation, so it is the floor a careful tool is compared with.
+"""
+import sys
+
+import duckdb
+
+path, year = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute("SET threads TO 2")
+rows = con.execute(
+    f"""
+    SELECT prefecture,
+           count(*) FILTER (WHERE outcome = '调解成功') AS successes,
+           count(*) FILTER (WHERE outcome IN ('调解成功', '调解不成功')) AS decided
+    FROM read_csv('{path}', all_varchar = true, header = true)
+    WHERE closed_on BETWEEN '{year}-01-01' AND '{year}-12-31'
+    GROUP BY prefecture ORDER BY prefecture
+    """
+).fetchall()
+for r in rows:
+    print(*r, sep=",")

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark: `disputes rates --year 2023` on 5,000,000 mediation rows made by
+# `disputes sample`, side by side with the same aggregation in DuckDB, in one
+# run. Writes the figures to benches/results/ (see docs/BENCHMARKS.md).
+#
+#   bash benches/run.sh            # 5,000,000 rows (scale 2000)
+#   SCALE=200 bash benches/run.sh  # a quicker 500,000-row run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/disputes-target}"
+SCALE="${SCALE:-2000}"
+RUNS="${RUNS:-5}"
+WORK="${WORK:-$HOME/.cache/disputes-bench}"
+OUT=benches/results
+mkdir -p "$WORK" "$OUT"
+
+# Tools: hyperfine (Debian), DuckDB (PyPI).
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb
+
+cargo build --release --locked
+BIN="$CARGO_TARGET_DIR/release/disputes"
+
+DATA="$WORK/scale-$SCALE"
+if [ ! -f "$DATA/mediation.csv" ]; then
+  "$BIN" sample --out "$DATA" --scale "$SCALE" --from 2023-01 --to 2023-12 --kind mediation
+fi
+FILE="$DATA/mediation.csv"
+ROWS=$(($(wc -l < "$FILE") - 1))
+SIZE=$(stat -c %s "$FILE")
+echo "file: $FILE, $ROWS rows, $SIZE bytes"
+
+hyperfine --warmup 1 --runs "$RUNS" \
+  --export-markdown "$OUT/hyperfine.md" --export-json "$OUT/hyperfine.json" \
+  -n "disputes rates" "$BIN rates --mediation $FILE --year 2023 --format csv --output $WORK/rates.csv" \
+  -n "duckdb (python, 2 threads)" "python3 benches/duckdb_rates.py $FILE 2023"
+
+peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
+DISPUTES_KB=$(peak "$BIN" rates --mediation "$FILE" --year 2023 --format csv --output "$WORK/rates.csv")
+DUCKDB_KB=$(peak python3 benches/duckdb_rates.py "$FILE" 2023)
+{
+  echo "rows: $ROWS"
+  echo "file bytes: $SIZE"
+  echo "disputes peak RSS KiB: $DISPUTES_KB"
+  echo "duckdb peak RSS KiB: $DUCKDB_KB"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+} | tee "$OUT/memory.txt"
+cat "$OUT/hyperfine.md"
