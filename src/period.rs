@@ -106,9 +106,12 @@ impl Period {
     }
 
     /// `2023-06-01..2023-06-30`, with `…` for an open end.
-    pub fn label(&self) -> String {
+    pub fn label(&self, lang: crate::Lang) -> String {
         match (self.from, self.to) {
-            (None, None) => "all dates".to_string(),
+            (None, None) => match lang {
+                crate::Lang::Zh => "全部日期".to_string(),
+                crate::Lang::En => "all dates".to_string(),
+            },
             (f, t) => format!(
                 "{}..{}",
                 f.map_or("…".to_string(), |d| d.to_string()),
@@ -191,7 +194,8 @@ mod tests {
     fn range_accepts_the_spec_date_forms() {
         let p = Period::range(Some("2023/6/1"), Some("2023年6月30日")).unwrap();
         assert_eq!(p, Period { from: d(2023, 6, 1), to: d(2023, 6, 30) });
-        assert_eq!(p.label(), "2023-06-01..2023-06-30");
+        assert_eq!(p.label(crate::Lang::En), "2023-06-01..2023-06-30");
+        assert_eq!(Period::all().label(crate::Lang::Zh), "全部日期");
     }
 
     #[test]

@@ -462,3 +462,39 @@ fn custom_region_table_replaces_hubei() {
     assert_eq!(run.code, 1);
     assert_eq!(rejects(&json)[0].0, 3);
 }
+
+#[test]
+fn a_required_cell_of_spaces_is_missing() {
+    let ws = Workspace::new();
+    ws.write("m.csv", &mediation_csv(&["S1,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,\u{3000} ,,,"]));
+    let (_, json) = validate_json(&ws, &["--mediation", "m.csv"]);
+    let r = rejects(&json);
+    assert_eq!((r[0].0, r[0].1), (2, Some(11)));
+    assert!(r[0].2.contains("required"), "{}", r[0].2);
+}
+
+#[test]
+fn a_county_column_repeating_a_direct_unit_means_no_county() {
+    let ws = Workspace::new();
+    ws.write(
+        "m.csv",
+        &mediation_csv(&[
+            "U1,court,潜江,潜江市,,,欠薪,,2023-06-01,2023-06-02,success,,,",
+            "U2,court,429005,,,,欠薪,,2023-06-01,2023-06-02,success,,,",
+        ]),
+    );
+    let run = ws.run(&["rates", "--mediation", "m.csv", "--by", "county", "--format", "csv"]);
+    let (header, rows) = parse_csv(&run.stdout);
+    let qianjiang = rows.iter().find(|r| field(&header, r, "county") == "潜江市").unwrap();
+    assert_eq!(field(&header, qianjiang, "successes"), "2");
+}
+
+#[test]
+fn the_same_case_in_two_files_is_compared_after_normalising() {
+    // 调解失败 = 调解不成功, court = 法院+工会, 襄樊 = 襄阳, 2023/6/1 = 2023-06-01.
+    let ws = Workspace::new();
+    ws.write("a.csv", &mediation_csv(&["N1,法院+工会,襄阳市,,,,工伤,,2023-06-01,2023-06-09,调解不成功,,,"]));
+    ws.write("b.csv", &mediation_csv(&["N1,court,襄樊,,,,工伤,,2023/6/1,20230609,调解失败,,,"]));
+    let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
+    assert_eq!(file_counts(&json, 1), (1, 0, 1, 0, 0));
+}

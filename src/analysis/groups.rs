@@ -37,6 +37,21 @@ impl Dimension {
         }
     }
 
+    /// The dimension's name in a table title.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Dimension::Prefecture, Lang::Zh) => "市州",
+            (Dimension::County, Lang::Zh) => "县市区",
+            (Dimension::Channel, Lang::Zh) => "对接渠道",
+            (Dimension::Source, Lang::Zh) => "案件来源",
+            (Dimension::DisputeType, Lang::Zh) => "纠纷类型",
+            (Dimension::Category, Lang::Zh) => "诉求类型",
+            (Dimension::Handling, Lang::Zh) => "处理方式",
+            (Dimension::Month, Lang::Zh) => "月份",
+            (d, Lang::En) => d.name(),
+        }
+    }
+
     fn key_column(self) -> String {
         format!("__key_{}", self.name())
     }

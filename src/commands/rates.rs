@@ -10,11 +10,29 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::Lang;
+use crate::analysis::groups::Dimension;
 use crate::analysis::rates::{self, RateRow, Rates, RatesOptions};
 use crate::cli::{RateSort, RatesArgs};
 use crate::render::{Column, ColumnKind, Table, Value};
 
+/// The groupings a mediation table can use.
+const RATES_DIMENSIONS: [Dimension; 6] = [
+    Dimension::Prefecture,
+    Dimension::County,
+    Dimension::Channel,
+    Dimension::Source,
+    Dimension::DisputeType,
+    Dimension::Month,
+];
+
 pub fn run(args: &RatesArgs) -> Result<ExitCode> {
+    if let Some(d) = args.by.iter().find(|d| !RATES_DIMENSIONS.contains(d)) {
+        anyhow::bail!(
+            "--by {}: mediation cases can be grouped by prefecture, county, channel, source, \
+             dispute_type or month",
+            d.name()
+        );
+    }
     let (logs, regions) = super::load(&args.input)?;
     let opts = RatesOptions {
         by: dedup(&args.by),
@@ -52,7 +70,7 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
 
 /// The denominator, named in every table's header.
 pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
-    let period = opts.period.label();
+    let period = opts.period.label(lang);
     match (lang, opts.withdrawn_as_failure) {
         (Lang::Zh, false) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功)，按结案日期统计 {period} 结案的案件；撤回不计入分母"),
         (Lang::Zh, true) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，按结案日期统计 {period} 结案的案件"),
@@ -99,9 +117,9 @@ pub fn rates_table(result: &Rates, opts: &RatesOptions, lang: Lang, accounting: 
         Lang::En => "Province total",
     };
     let total = row_values(&result.total, Some((key_width, label_at, total_label)));
-    let by: Vec<&str> = opts.by.iter().map(|d| d.name()).collect();
+    let by: Vec<&str> = opts.by.iter().map(|d| d.label(lang)).collect();
     let title = match lang {
-        Lang::Zh => format!("调解成功率（按 {}）", by.join(" × ")),
+        Lang::Zh => format!("调解成功率（按{}）", by.join(" × ")),
         Lang::En => format!("Mediation success rate by {}", by.join(" × ")),
     };
     let mut notes = vec![denominator_note(opts, lang), method_note(opts, lang)];
