@@ -147,18 +147,48 @@ pub fn check_rows(
         .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
         .with_row_index(ROW, None);
 
-    // 2. Parse each distinct value once; join the results back.
+    // 2. Parse each distinct value once, then look every row's value up:
+    //    its index among the distinct values, then each parsed output
+    //    gathered by that index (cheaper than a join per column).
+    let mut indexes: Vec<Expr> = Vec::new();
+    let mut parsed: Vec<Expr> = Vec::new();
     for (spec, cell) in specs.iter().zip(&header.spec_cells) {
         let values = match cell {
             Some(i) => raw.cells.column(&RawTable::cell_column_name(*i))?.clone(),
             None => Column::new_empty(spec.name.into(), &DataType::String),
         };
-        if let Some(mapping) = parse_distinct(&values, spec, regions)? {
-            let mut args = JoinArgs::new(JoinType::Left);
-            args.maintain_order = MaintainOrderJoin::Left;
-            lf = lf.join(mapping.lazy(), [col(spec.name)], [col(spec.name)], args);
+        let Some(mapping) = parse_distinct(&values, spec, regions)? else {
+            continue;
+        };
+        if mapping.height() == 0 {
+            // No value in the whole file: every output is null, typed.
+            for output in mapping.columns().iter().skip(1) {
+                parsed.push(lit(NULL).cast(output.dtype().clone()).alias(output.name().clone()));
+            }
+            continue;
+        }
+        let keys = mapping.column(spec.name)?.as_materialized_series().clone();
+        let positions: Vec<u32> = (0..mapping.height() as u32).collect();
+        let index_name = format!("{}__index", spec.name);
+        indexes.push(
+            col(spec.name)
+                .replace_strict(
+                    lit(keys),
+                    lit(Series::new("".into(), positions)),
+                    Some(lit(NULL).cast(DataType::UInt32)),
+                    Some(DataType::UInt32),
+                )
+                .alias(index_name.as_str()),
+        );
+        for output in mapping.columns().iter().skip(1) {
+            parsed.push(
+                lit(output.as_materialized_series().clone())
+                    .gather(col(index_name.as_str()), true)
+                    .alias(output.name().clone()),
+            );
         }
     }
+    lf = lf.with_columns(indexes).with_columns(parsed);
 
     // 3. The first rule each row breaks.
     let rules = rule_conditions(kind, specs);
@@ -178,9 +208,12 @@ pub fn check_rows(
 
     let rejected_mask = checked.column(REJECT)?.is_not_null();
     let rejected = checked.filter(&rejected_mask)?;
-    let accepted = checked
-        .filter(&!rejected_mask)?
-        .drop_many([ROW, REJECT]);
+    // Most files have few or no bad rows: only filter when there are some.
+    let accepted = if rejected.height() == 0 {
+        checked.drop_many([ROW, REJECT])
+    } else {
+        checked.filter(&!rejected_mask)?.drop_many([ROW, REJECT])
+    };
 
     let rows = rejected.column(ROW)?.idx()?.clone();
     let codes = rejected.column(REJECT)?.i32()?.clone();
