@@ -200,7 +200,9 @@ pub fn parse_fraction(s: &str) -> Result<f64, String> {
     if value > 0.0 && value < 1.0 {
         Ok(value)
     } else {
-        Err(format!("{s:?} must lie strictly between 0 and 1 (or 0% and 100%)"))
+        Err(format!(
+            "{s:?} must lie strictly between 0 and 1 (or 0% and 100%)"
+        ))
     }
 }
 

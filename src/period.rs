@@ -31,7 +31,11 @@ pub enum PeriodError {
 }
 
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
@@ -50,7 +54,10 @@ fn year_of(s: &str) -> Option<i32> {
 
 impl Period {
     pub fn all() -> Period {
-        Period { from: None, to: None }
+        Period {
+            from: None,
+            to: None,
+        }
     }
 
     pub fn month(s: &str) -> Result<Period, PeriodError> {
@@ -97,10 +104,10 @@ impl Period {
         };
         let from = from.map(|s| parse("from", s)).transpose()?;
         let to = to.map(|s| parse("to", s)).transpose()?;
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(PeriodError::Reversed(f, t));
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(PeriodError::Reversed(f, t));
         }
         Ok(Period { from, to })
     }
@@ -158,7 +165,10 @@ mod tests {
     fn month_covers_whole_days_inclusive() {
         assert_eq!(
             Period::month("2023-02").unwrap(),
-            Period { from: d(2023, 2, 1), to: d(2023, 2, 28) }
+            Period {
+                from: d(2023, 2, 1),
+                to: d(2023, 2, 28)
+            }
         );
         assert_eq!(Period::month("2024-02").unwrap().to, d(2024, 2, 29));
         assert_eq!(Period::month("2023-12").unwrap().to, d(2023, 12, 31));
@@ -168,15 +178,24 @@ mod tests {
     fn quarter_half_and_year() {
         assert_eq!(
             Period::quarter("2023Q2").unwrap(),
-            Period { from: d(2023, 4, 1), to: d(2023, 6, 30) }
+            Period {
+                from: d(2023, 4, 1),
+                to: d(2023, 6, 30)
+            }
         );
         assert_eq!(
             Period::half("2023H2").unwrap(),
-            Period { from: d(2023, 7, 1), to: d(2023, 12, 31) }
+            Period {
+                from: d(2023, 7, 1),
+                to: d(2023, 12, 31)
+            }
         );
         assert_eq!(
             Period::year("2023").unwrap(),
-            Period { from: d(2023, 1, 1), to: d(2023, 12, 31) }
+            Period {
+                from: d(2023, 1, 1),
+                to: d(2023, 12, 31)
+            }
         );
     }
 
@@ -193,7 +212,13 @@ mod tests {
     #[test]
     fn range_accepts_the_spec_date_forms() {
         let p = Period::range(Some("2023/6/1"), Some("2023年6月30日")).unwrap();
-        assert_eq!(p, Period { from: d(2023, 6, 1), to: d(2023, 6, 30) });
+        assert_eq!(
+            p,
+            Period {
+                from: d(2023, 6, 1),
+                to: d(2023, 6, 30)
+            }
+        );
         assert_eq!(p.label(crate::Lang::En), "2023-06-01..2023-06-30");
         assert_eq!(Period::all().label(crate::Lang::Zh), "全部日期");
     }
@@ -201,6 +226,9 @@ mod tests {
     #[test]
     fn month_keys_span_the_period() {
         let p = Period::range(Some("2022-11-15"), Some("2023-02-01")).unwrap();
-        assert_eq!(p.month_keys().unwrap(), vec!["2022-11", "2022-12", "2023-01", "2023-02"]);
+        assert_eq!(
+            p.month_keys().unwrap(),
+            vec!["2022-11", "2022-12", "2023-01", "2023-02"]
+        );
     }
 }

@@ -11,19 +11,29 @@ use serde_json::Value;
 fn fixture(ws: &Workspace) {
     let mut rows = Vec::new();
     for i in 0..54 {
-        rows.push(format!("W{i},court,武汉,江岸区,法院委派,,欠薪,,2023-05-01,2023-06-{:02},success,,,", 1 + i % 30));
+        rows.push(format!(
+            "W{i},court,武汉,江岸区,法院委派,,欠薪,,2023-05-01,2023-06-{:02},success,,,",
+            1 + i % 30
+        ));
     }
     for i in 0..39 {
-        rows.push(format!("WF{i},arbitration,武汉市,,仲裁委派,,工伤,,2023-05-01,2023-06-30,failure,,,"));
+        rows.push(format!(
+            "WF{i},arbitration,武汉市,,仲裁委派,,工伤,,2023-05-01,2023-06-30,failure,,,"
+        ));
     }
     rows.push("WW1,court,武汉,,,,欠薪,,2023-05-01,2023-06-15,withdrawn,,,".into());
     rows.push("WW2,court,武汉,,,,欠薪,,2023-05-01,2023-06-15,撤回,,,".into());
     rows.push("WP1,court,武汉,,,,欠薪,,2023-05-01,,pending,,,".into());
     for i in 0..6 {
-        rows.push(format!("Y{i},court,宜昌,夷陵区,12351转入,RX{i},欠薪,,2023-05-01,2023-06-0{},调解成功,,,", 1 + i));
+        rows.push(format!(
+            "Y{i},court,宜昌,夷陵区,12351转入,RX{i},欠薪,,2023-05-01,2023-06-0{},调解成功,,,",
+            1 + i
+        ));
     }
     for i in 0..4 {
-        rows.push(format!("YF{i},court,宜昌,,,,欠薪,,2023-05-01,2023-06-01,调解不成功,,,"));
+        rows.push(format!(
+            "YF{i},court,宜昌,,,,欠薪,,2023-05-01,2023-06-01,调解不成功,,,"
+        ));
     }
     rows.push("YJ,court,宜昌,,,,欠薪,,2023-05-01,2023-07-01,success,,,".into());
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
@@ -38,7 +48,12 @@ fn rates_csv(ws: &Workspace, args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
     parse_csv(&run.stdout)
 }
 
-fn row_for<'a>(header: &[String], rows: &'a [Vec<String>], column: &str, value: &str) -> &'a [String] {
+fn row_for<'a>(
+    header: &[String],
+    rows: &'a [Vec<String>],
+    column: &str,
+    value: &str,
+) -> &'a [String] {
     rows.iter()
         .find(|r| field(header, r, column) == value)
         .unwrap_or_else(|| panic!("no row with {column} = {value}"))
@@ -52,8 +67,19 @@ fn csv_has_the_documented_columns_in_order() {
     assert_eq!(
         header,
         [
-            "prefecture_code", "prefecture", "closed", "successes", "failures", "withdrawn",
-            "decided", "success_rate", "ci_low", "ci_high", "p_value", "p_adjusted", "verdict"
+            "prefecture_code",
+            "prefecture",
+            "closed",
+            "successes",
+            "failures",
+            "withdrawn",
+            "decided",
+            "success_rate",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "p_adjusted",
+            "verdict"
         ]
     );
 }
@@ -80,8 +106,22 @@ fn counts_rates_and_tests_match_reference_values() {
     let (header, rows) = rates_csv(&ws, &["--month", "2023-06"]);
     let wuhan = row_for(&header, &rows, "prefecture", "武汉市");
     let n = |c: &str| field(&header, wuhan, c).to_string();
-    assert_eq!((n("closed"), n("successes"), n("failures"), n("withdrawn"), n("decided")),
-        ("95".into(), "54".into(), "39".into(), "2".into(), "93".into()));
+    assert_eq!(
+        (
+            n("closed"),
+            n("successes"),
+            n("failures"),
+            n("withdrawn"),
+            n("decided")
+        ),
+        (
+            "95".into(),
+            "54".into(),
+            "39".into(),
+            "2".into(),
+            "93".into()
+        )
+    );
     let f = |c: &str| field(&header, wuhan, c).parse::<f64>().unwrap();
     // scipy.stats.binomtest(54, 93, 0.5) and statsmodels proportion_confint(method="wilson").
     assert!((f("success_rate") - 54.0 / 93.0).abs() < 1e-12);
@@ -153,9 +193,15 @@ fn by_prefecture_and_channel_crosses_every_region_with_both_channels() {
     let (header, rows) = rates_csv(&ws, &["--month", "2023-06", "--by", "prefecture,channel"]);
     assert_eq!(rows.len(), 34);
     assert_eq!(&header[..3], ["prefecture_code", "prefecture", "channel"]);
-    let court = rows.iter().find(|r| r[1] == "武汉市" && r[2] == "court").unwrap();
+    let court = rows
+        .iter()
+        .find(|r| r[1] == "武汉市" && r[2] == "court")
+        .unwrap();
     assert_eq!(field(&header, court, "successes"), "54");
-    let arb = rows.iter().find(|r| r[1] == "武汉市" && r[2] == "arbitration").unwrap();
+    let arb = rows
+        .iter()
+        .find(|r| r[1] == "武汉市" && r[2] == "arbitration")
+        .unwrap();
     assert_eq!(field(&header, arb, "failures"), "39");
 }
 
@@ -164,7 +210,10 @@ fn by_county_lists_every_county_level_unit_and_not_given_rows() {
     let ws = Workspace::new();
     fixture(&ws);
     let (header, rows) = rates_csv(&ws, &["--month", "2023-06", "--by", "county"]);
-    assert_eq!(&header[..4], ["prefecture_code", "prefecture", "county_code", "county"]);
+    assert_eq!(
+        &header[..4],
+        ["prefecture_code", "prefecture", "county_code", "county"]
+    );
     // 103 county-level units plus Wuhan's and Yichang's "not given" rows.
     assert_eq!(rows.len(), 105);
     let jiangan = row_for(&header, &rows, "county", "江岸区");
@@ -193,7 +242,15 @@ fn by_source_dispute_type_and_month() {
 fn json_output_parses_back_to_the_same_rows() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--month", "2023-06", "--format", "json"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0);
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     let rows = json.as_array().unwrap();
@@ -210,7 +267,15 @@ fn json_output_parses_back_to_the_same_rows() {
 fn table_names_period_denominator_and_accounting_with_a_total_row() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--month", "2023-06", "--lang", "en"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(run.code, 0);
     let out = &run.stdout;
     assert!(out.contains("successes / (successes + failures)"), "{out}");
@@ -236,7 +301,15 @@ fn chinese_labels_by_default() {
 fn markdown_output_is_a_table() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--month", "2023-06", "--format", "markdown"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--format",
+        "markdown",
+    ]);
     let lines: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(lines.len(), 2 + 17 + 1);
     assert!(lines[1].starts_with("| ---"));
@@ -255,7 +328,15 @@ fn sort_by_rate_puts_the_highest_first() {
 fn output_file_is_written_with_a_bom_for_excel() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--format", "csv", "--output", "out.csv"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--format",
+        "csv",
+        "--output",
+        "out.csv",
+    ]);
     assert_eq!(run.code, 0);
     let bytes = std::fs::read(ws.path("out.csv")).unwrap();
     assert!(bytes.starts_with("\u{feff}prefecture_code".as_bytes()));
@@ -266,7 +347,15 @@ fn output_file_is_written_with_a_bom_for_excel() {
 fn conflicting_periods_are_a_usage_error() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--month", "2023-06", "--year", "2023"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--year",
+        "2023",
+    ]);
     assert_eq!(run.code, 2);
     let run = ws.run(&["rates", "--mediation", "m.csv", "--month", "2023-13"]);
     assert_eq!(run.code, 2);

@@ -18,7 +18,13 @@ fn validate_json(ws: &Workspace, args: &[&str]) -> (Run, Value) {
 fn file_counts(json: &Value, i: usize) -> (u64, u64, u64, u64, u64) {
     let f = &json["files"][i];
     let n = |k: &str| f[k].as_u64().unwrap();
-    (n("read"), n("accepted"), n("duplicates"), n("superseded"), n("rejected"))
+    (
+        n("read"),
+        n("accepted"),
+        n("duplicates"),
+        n("superseded"),
+        n("rejected"),
+    )
 }
 
 fn rejects(json: &Value) -> Vec<(u64, Option<u64>, String)> {
@@ -76,11 +82,18 @@ fn utf8_bom_file_loads() {
 #[test]
 fn every_date_form_is_accepted() {
     let ws = Workspace::new();
-    let rows: Vec<String> = ["2023-06-01", "2023/6/1", "2023.6.1", "2023年6月1日", "20230601", "45078"]
-        .iter()
-        .enumerate()
-        .map(|(i, d)| format!("D{i},court,武汉,,,,欠薪,,{d},{d},success,,,"))
-        .collect();
+    let rows: Vec<String> = [
+        "2023-06-01",
+        "2023/6/1",
+        "2023.6.1",
+        "2023年6月1日",
+        "20230601",
+        "45078",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, d)| format!("D{i},court,武汉,,,,欠薪,,{d},{d},success,,,"))
+    .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     ws.write("m.csv", &mediation_csv(&rows));
     let (run, json) = validate_json(&ws, &["--mediation", "m.csv"]);
@@ -92,8 +105,12 @@ fn every_date_form_is_accepted() {
 fn every_datetime_form_is_accepted() {
     let ws = Workspace::new();
     let forms = [
-        "2023-06-01 09:15", "2023/6/1 9:15", "2023-06-01 09:15:00", "2023-06-01T09:15:00",
-        "45078.375", "2023-06-01",
+        "2023-06-01 09:15",
+        "2023/6/1 9:15",
+        "2023-06-01 09:15:00",
+        "2023-06-01T09:15:00",
+        "45078.375",
+        "2023-06-01",
     ];
     let rows: Vec<String> = forms
         .iter()
@@ -148,22 +165,22 @@ fn county_outside_its_prefecture_is_rejected() {
 fn every_row_rule_rejects_with_line_column_and_reason() {
     let ws = Workspace::new();
     let rows = [
-        GOOD,                                                                              // 2
-        "B1,court,,,,,欠薪,,2023-06-01,2023-06-02,success,,,",                           // 3 missing prefecture
-        "B2,court,北京,,,,欠薪,,2023-06-01,2023-06-02,success,,,",                       // 4 unknown region
-        "B3,court,武汉,,,,欠薪,,2023-02-30,2023-06-02,success,,,",                       // 5 bad date
-        "B4,court,武汉,,,,欠薪,,2023-06-05,2023-06-02,success,,,",                       // 6 closed before received
-        "B5,court,武汉,,,,欠薪,,2023-06-01,,success,,,",                                  // 7 closing date missing
-        "B6,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,pending,,,",                       // 8 closing date on pending
-        "B7,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,failure,,100,50",                  // 9 settled on failure
-        "B8,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,maybe,,,",                         // 10 bad enum
-        "B9,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,0,,",                      // 11 workers < 1
-        "B10,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,-5,",                    // 12 negative amount
-        "4.20106E+17,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,,",              // 13 mangled id
-        "B12,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,abc,",                   // 14 bad number
-        "B13,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success",                         // 15 ragged
-        "B14,tv,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,,",                         // 16 bad channel
-        "B15,court,武汉,,,,,,2023-06-01,2023-06-02,success,,,",                          // 17 missing dispute_type
+        GOOD,                                                               // 2
+        "B1,court,,,,,欠薪,,2023-06-01,2023-06-02,success,,,",              // 3 missing prefecture
+        "B2,court,北京,,,,欠薪,,2023-06-01,2023-06-02,success,,,",          // 4 unknown region
+        "B3,court,武汉,,,,欠薪,,2023-02-30,2023-06-02,success,,,",          // 5 bad date
+        "B4,court,武汉,,,,欠薪,,2023-06-05,2023-06-02,success,,,", // 6 closed before received
+        "B5,court,武汉,,,,欠薪,,2023-06-01,,success,,,",           // 7 closing date missing
+        "B6,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,pending,,,", // 8 closing date on pending
+        "B7,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,failure,,100,50", // 9 settled on failure
+        "B8,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,maybe,,,",   // 10 bad enum
+        "B9,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,0,,", // 11 workers < 1
+        "B10,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,-5,", // 12 negative amount
+        "4.20106E+17,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,,", // 13 mangled id
+        "B12,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,abc,", // 14 bad number
+        "B13,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,success",   // 15 ragged
+        "B14,tv,武汉,,,,欠薪,,2023-06-01,2023-06-02,success,,,",   // 16 bad channel
+        "B15,court,武汉,,,,,,2023-06-01,2023-06-02,success,,,",    // 17 missing dispute_type
     ];
     ws.write("m.csv", &mediation_csv(&rows));
     let (run, json) = validate_json(&ws, &["--mediation", "m.csv"]);
@@ -190,7 +207,10 @@ fn every_row_rule_rejects_with_line_column_and_reason() {
     assert_eq!(r.len(), expect.len(), "{r:#?}");
     for ((line, column, reason), (el, ec, etext)) in r.iter().zip(expect) {
         assert_eq!((*line, *column), (el, ec), "{reason}");
-        assert!(reason.contains(etext), "line {line}: {reason:?} lacks {etext:?}");
+        assert!(
+            reason.contains(etext),
+            "line {line}: {reason:?} lacks {etext:?}"
+        );
     }
 }
 
@@ -226,7 +246,16 @@ fn hotline_rules_reject() {
     assert_eq!(run.code, 1);
     let r = rejects(&json);
     let cols: Vec<(u64, Option<u64>)> = r.iter().map(|x| (x.0, x.1)).collect();
-    assert_eq!(cols, vec![(3, Some(8)), (4, Some(8)), (5, Some(8)), (6, Some(2)), (7, Some(6))]);
+    assert_eq!(
+        cols,
+        vec![
+            (3, Some(8)),
+            (4, Some(8)),
+            (5, Some(8)),
+            (6, Some(2)),
+            (7, Some(6))
+        ]
+    );
 }
 
 #[test]
@@ -248,7 +277,14 @@ fn line_numbers_count_physical_lines_of_multiline_cells() {
 #[test]
 fn trailing_all_empty_records_are_not_rows() {
     let ws = Workspace::new();
-    ws.write("m.csv", &format!("{}{}", mediation_csv(&[GOOD]), ",,,,,,,,,,,,,\n,,,,,,,,,,,,,\n"));
+    ws.write(
+        "m.csv",
+        &format!(
+            "{}{}",
+            mediation_csv(&[GOOD]),
+            ",,,,,,,,,,,,,\n,,,,,,,,,,,,,\n"
+        ),
+    );
     let (run, json) = validate_json(&ws, &["--mediation", "m.csv"]);
     assert_eq!(run.code, 0);
     assert_eq!(file_counts(&json, 0), (1, 1, 0, 0, 0));
@@ -286,8 +322,14 @@ fn identical_row_in_a_later_file_is_its_duplicate() {
 #[test]
 fn closed_row_in_a_later_file_supersedes_the_pending_one() {
     let ws = Workspace::new();
-    ws.write("a.csv", &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,,pending,,,"]));
-    ws.write("b.csv", &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,failure,,,"]));
+    ws.write(
+        "a.csv",
+        &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,,pending,,,"]),
+    );
+    ws.write(
+        "b.csv",
+        &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,failure,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 0), (1, 0, 0, 1, 0));
     assert_eq!(file_counts(&json, 1), (1, 1, 0, 0, 0));
@@ -296,8 +338,14 @@ fn closed_row_in_a_later_file_supersedes_the_pending_one() {
 #[test]
 fn pending_row_in_a_later_file_does_not_reopen_a_closed_case() {
     let ws = Workspace::new();
-    ws.write("a.csv", &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]));
-    ws.write("b.csv", &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,,pending,,,"]));
+    ws.write(
+        "a.csv",
+        &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]),
+    );
+    ws.write(
+        "b.csv",
+        &mediation_csv(&["P1,court,武汉,,,,欠薪,,2023-06-01,,pending,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 0), (1, 1, 0, 0, 0));
     assert_eq!(file_counts(&json, 1), (1, 0, 0, 1, 0));
@@ -306,8 +354,14 @@ fn pending_row_in_a_later_file_does_not_reopen_a_closed_case() {
 #[test]
 fn later_export_corrects_an_earlier_closed_row() {
     let ws = Workspace::new();
-    ws.write("a.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]));
-    ws.write("b.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-21,success,,,"]));
+    ws.write(
+        "a.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]),
+    );
+    ws.write(
+        "b.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-21,success,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 0), (1, 0, 0, 1, 0));
     assert_eq!(file_counts(&json, 1), (1, 1, 0, 0, 0));
@@ -331,8 +385,14 @@ fn repeated_id_within_one_file_merges_too() {
 #[test]
 fn rejected_rows_take_no_part_in_the_merge() {
     let ws = Workspace::new();
-    ws.write("a.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]));
-    ws.write("b.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-05-20,success,,,"]));
+    ws.write(
+        "a.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]),
+    );
+    ws.write(
+        "b.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-05-20,success,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 0), (1, 1, 0, 0, 0));
     assert_eq!(file_counts(&json, 1), (1, 0, 0, 0, 1));
@@ -341,12 +401,19 @@ fn rejected_rows_take_no_part_in_the_merge() {
 #[test]
 fn missing_required_column_exits_2_naming_it_and_its_aliases() {
     let ws = Workspace::new();
-    ws.write("m.csv", "case_id,channel,prefecture,dispute_type,outcome\nM1,court,武汉,欠薪,success\n");
+    ws.write(
+        "m.csv",
+        "case_id,channel,prefecture,dispute_type,outcome\nM1,court,武汉,欠薪,success\n",
+    );
     let run = ws.run(&["validate", "--mediation", "m.csv"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("m.csv"), "{}", run.stderr);
     assert!(run.stderr.contains("received_on"), "{}", run.stderr);
-    assert!(run.stderr.contains("受理日期") && run.stderr.contains("委派日期"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("受理日期") && run.stderr.contains("委派日期"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
@@ -356,7 +423,11 @@ fn empty_file_exits_2() {
     ws.write("m.csv", "");
     let run = ws.run(&["validate", "--mediation", "m.csv"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("m.csv") && run.stderr.contains("empty"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("m.csv") && run.stderr.contains("empty"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -365,7 +436,11 @@ fn unrecognisable_header_exits_2() {
     ws.write("m.csv", "foo,bar\n1,2\n");
     let run = ws.run(&["validate", "--mediation", "m.csv"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no recognisable header"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no recognisable header"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -396,7 +471,10 @@ fn rejects_file_keeps_rows_as_they_were_for_the_owner_only() {
     assert_eq!(run.code, 1);
     let text = std::fs::read_to_string(ws.path("rejects.csv")).unwrap();
     let (header, rows) = parse_csv(&text);
-    assert_eq!(header, ["file", "line", "column", "column_name", "reason", "record"]);
+    assert_eq!(
+        header,
+        ["file", "line", "column", "column_name", "reason", "record"]
+    );
     assert_eq!(field(&header, &rows[0], "line"), "2");
     assert_eq!(
         field(&header, &rows[0], "record"),
@@ -405,7 +483,10 @@ fn rejects_file_keeps_rows_as_they_were_for_the_owner_only() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(ws.path("rejects.csv")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(ws.path("rejects.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -413,22 +494,39 @@ fn rejects_file_keeps_rows_as_they_were_for_the_owner_only() {
 #[test]
 fn table_output_lists_rejects_as_file_line_column() {
     let ws = Workspace::new();
-    ws.write("m.csv", &mediation_csv(&[GOOD, "B1,court,,,,,欠薪,,2023-06-01,2023-06-02,success,,,"]));
+    ws.write(
+        "m.csv",
+        &mediation_csv(&[GOOD, "B1,court,,,,,欠薪,,2023-06-01,2023-06-02,success,,,"]),
+    );
     let run = ws.run(&["validate", "--mediation", "m.csv", "--lang", "en"]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("m.csv:3:3"), "{}", run.stdout);
-    assert!(run.stdout.contains("read = accepted + duplicates + superseded + rejected"));
+    assert!(
+        run.stdout
+            .contains("read = accepted + duplicates + superseded + rejected")
+    );
 }
 
 #[test]
 fn data_folder_reads_both_kinds_sorted_by_name() {
     let ws = Workspace::new();
-    ws.write("d/mediation_2.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-21,success,,,"]));
-    ws.write("d/mediation_1.csv", &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]));
+    ws.write(
+        "d/mediation_2.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-21,success,,,"]),
+    );
+    ws.write(
+        "d/mediation_1.csv",
+        &mediation_csv(&["C1,court,武汉,,,,欠薪,,2023-06-01,2023-06-20,success,,,"]),
+    );
     ws.write("d/hotline.csv", &hotline_csv(&[]));
     ws.write("d/notes.txt", "not a log");
     let (_, json) = validate_json(&ws, &["--data", "d"]);
-    let paths: Vec<&str> = json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert_eq!(paths.len(), 3);
     assert!(paths[1].ends_with("mediation_1.csv") && paths[2].ends_with("mediation_2.csv"));
     assert_eq!(file_counts(&json, 1), (1, 0, 0, 1, 0));
@@ -466,7 +564,10 @@ fn custom_region_table_replaces_hubei() {
 #[test]
 fn a_required_cell_of_spaces_is_missing() {
     let ws = Workspace::new();
-    ws.write("m.csv", &mediation_csv(&["S1,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,\u{3000} ,,,"]));
+    ws.write(
+        "m.csv",
+        &mediation_csv(&["S1,court,武汉,,,,欠薪,,2023-06-01,2023-06-02,\u{3000} ,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "m.csv"]);
     let r = rejects(&json);
     assert_eq!((r[0].0, r[0].1), (2, Some(11)));
@@ -483,9 +584,20 @@ fn a_county_column_repeating_a_direct_unit_means_no_county() {
             "U2,court,429005,,,,欠薪,,2023-06-01,2023-06-02,success,,,",
         ]),
     );
-    let run = ws.run(&["rates", "--mediation", "m.csv", "--by", "county", "--format", "csv"]);
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--by",
+        "county",
+        "--format",
+        "csv",
+    ]);
     let (header, rows) = parse_csv(&run.stdout);
-    let qianjiang = rows.iter().find(|r| field(&header, r, "county") == "潜江市").unwrap();
+    let qianjiang = rows
+        .iter()
+        .find(|r| field(&header, r, "county") == "潜江市")
+        .unwrap();
     assert_eq!(field(&header, qianjiang, "successes"), "2");
 }
 
@@ -493,8 +605,14 @@ fn a_county_column_repeating_a_direct_unit_means_no_county() {
 fn the_same_case_in_two_files_is_compared_after_normalising() {
     // 调解失败 = 调解不成功, court = 法院+工会, 襄樊 = 襄阳, 2023/6/1 = 2023-06-01.
     let ws = Workspace::new();
-    ws.write("a.csv", &mediation_csv(&["N1,法院+工会,襄阳市,,,,工伤,,2023-06-01,2023-06-09,调解不成功,,,"]));
-    ws.write("b.csv", &mediation_csv(&["N1,court,襄樊,,,,工伤,,2023/6/1,20230609,调解失败,,,"]));
+    ws.write(
+        "a.csv",
+        &mediation_csv(&["N1,法院+工会,襄阳市,,,,工伤,,2023-06-01,2023-06-09,调解不成功,,,"]),
+    );
+    ws.write(
+        "b.csv",
+        &mediation_csv(&["N1,court,襄樊,,,,工伤,,2023/6/1,20230609,调解失败,,,"]),
+    );
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 1), (1, 0, 1, 0, 0));
 }

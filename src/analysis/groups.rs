@@ -73,19 +73,44 @@ impl Dimension {
                 Column::new("prefecture", "市州", "prefecture", ColumnKind::Key),
             ],
             Dimension::County => vec![
-                Column::new("prefecture_code", "市州代码", "prefecture code", ColumnKind::Key)
-                    .export_only(),
+                Column::new(
+                    "prefecture_code",
+                    "市州代码",
+                    "prefecture code",
+                    ColumnKind::Key,
+                )
+                .export_only(),
                 Column::new("prefecture", "市州", "prefecture", ColumnKind::Key),
                 Column::new("county_code", "代码", "code", ColumnKind::Key).export_only(),
                 Column::new("county", "县市区", "county", ColumnKind::Key),
             ],
-            Dimension::Channel => vec![Column::new("channel", "对接渠道", "channel", ColumnKind::Key)],
+            Dimension::Channel => vec![Column::new(
+                "channel",
+                "对接渠道",
+                "channel",
+                ColumnKind::Key,
+            )],
             Dimension::Source => vec![Column::new("source", "案件来源", "source", ColumnKind::Key)],
             Dimension::DisputeType => {
-                vec![Column::new("dispute_type", "纠纷类型", "dispute type", ColumnKind::Key)]
+                vec![Column::new(
+                    "dispute_type",
+                    "纠纷类型",
+                    "dispute type",
+                    ColumnKind::Key,
+                )]
             }
-            Dimension::Category => vec![Column::new("category", "诉求类型", "category", ColumnKind::Key)],
-            Dimension::Handling => vec![Column::new("handling", "处理方式", "handling", ColumnKind::Key)],
+            Dimension::Category => vec![Column::new(
+                "category",
+                "诉求类型",
+                "category",
+                ColumnKind::Key,
+            )],
+            Dimension::Handling => vec![Column::new(
+                "handling",
+                "处理方式",
+                "handling",
+                ColumnKind::Key,
+            )],
             Dimension::Month => vec![Column::new("month", "月份", "month", ColumnKind::Key)],
         }
     }
@@ -114,7 +139,10 @@ pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {
                 .collect();
             let unit = when(col("county_code").is_not_null())
                 .then(col("county_code"))
-                .when(col("prefecture_code").is_in(lit(Series::new("".into(), direct)).implode(false), false))
+                .when(
+                    col("prefecture_code")
+                        .is_in(lit(Series::new("".into(), direct)).implode(false), false),
+                )
                 .then(col("prefecture_code"))
                 .otherwise(lit(NULL).cast(DataType::UInt32));
             concat_str(
@@ -145,7 +173,16 @@ pub fn key_column_names(dims: &[Dimension]) -> Vec<String> {
 }
 
 /// Text categories in the order staff know them; others follow by name.
-const KNOWN_TYPES: [&str; 8] = ["欠薪", "劳动合同", "社会保险", "工伤", "劳动报酬", "法律咨询", "困难帮扶", "其他"];
+const KNOWN_TYPES: [&str; 8] = [
+    "欠薪",
+    "劳动合同",
+    "社会保险",
+    "工伤",
+    "劳动报酬",
+    "法律咨询",
+    "困难帮扶",
+    "其他",
+];
 
 /// Every key a table shows for a dimension, in the official order:
 /// regions in code order (all of them), enum values in spec order, months
@@ -198,7 +235,10 @@ pub fn domain(
             months.dedup();
             months
                 .into_iter()
-                .map(|m| KeyValue { key: m.clone(), cells: vec![Value::text(m)] })
+                .map(|m| KeyValue {
+                    key: m.clone(),
+                    cells: vec![Value::text(m)],
+                })
                 .collect()
         }
         Dimension::Channel | Dimension::Source | Dimension::Handling => {
@@ -214,10 +254,19 @@ pub fn domain(
         Dimension::DisputeType | Dimension::Category => {
             let mut seen: Vec<&String> = observed.iter().filter(|k| !k.is_empty()).collect();
             seen.sort_by_key(|k| {
-                (KNOWN_TYPES.iter().position(|t| t == k).unwrap_or(KNOWN_TYPES.len()), (*k).clone())
+                (
+                    KNOWN_TYPES
+                        .iter()
+                        .position(|t| t == k)
+                        .unwrap_or(KNOWN_TYPES.len()),
+                    (*k).clone(),
+                )
             });
             seen.into_iter()
-                .map(|k| KeyValue { key: k.clone(), cells: vec![Value::text(k.clone())] })
+                .map(|k| KeyValue {
+                    key: k.clone(),
+                    cells: vec![Value::text(k.clone())],
+                })
                 .collect()
         }
     };
@@ -230,13 +279,24 @@ pub fn domain(
     values
 }
 
-fn county_value(regions: &RegionTable, prefecture: u32, unit: Option<u32>, not_given: &str) -> KeyValue {
-    let key = format!("{prefecture}:{}", unit.map_or(String::new(), |u| u.to_string()));
+fn county_value(
+    regions: &RegionTable,
+    prefecture: u32,
+    unit: Option<u32>,
+    not_given: &str,
+) -> KeyValue {
+    let key = format!(
+        "{prefecture}:{}",
+        unit.map_or(String::new(), |u| u.to_string())
+    );
     let county_cells = match unit {
         Some(u) => vec![Value::Int(u as i64), Value::text(regions.name_of(u))],
         None => vec![Value::Null, Value::labelled("", not_given)],
     };
-    let mut cells = vec![Value::Int(prefecture as i64), Value::text(regions.name_of(prefecture))];
+    let mut cells = vec![
+        Value::Int(prefecture as i64),
+        Value::text(regions.name_of(prefecture)),
+    ];
     cells.extend(county_cells);
     KeyValue { key, cells }
 }
@@ -263,7 +323,11 @@ fn month_span(first: &str, last: &str) -> Vec<String> {
     let mut out = Vec::new();
     while cur <= end {
         out.push(format!("{:04}-{:02}", cur.0, cur.1));
-        cur = if cur.1 == 12 { (cur.0 + 1, 1) } else { (cur.0, cur.1 + 1) };
+        cur = if cur.1 == 12 {
+            (cur.0 + 1, 1)
+        } else {
+            (cur.0, cur.1 + 1)
+        };
     }
     out
 }
@@ -303,13 +367,24 @@ pub fn observed_keys(agg: &DataFrame, dims: &[Dimension]) -> PolarsResult<Vec<Ve
 pub fn row_key(agg: &DataFrame, dims: &[Dimension], i: usize) -> PolarsResult<String> {
     let parts: PolarsResult<Vec<String>> = dims
         .iter()
-        .map(|d| Ok(agg.column(&d.key_column())?.str()?.get(i).unwrap_or("").to_string()))
+        .map(|d| {
+            Ok(agg
+                .column(&d.key_column())?
+                .str()?
+                .get(i)
+                .unwrap_or("")
+                .to_string())
+        })
         .collect();
     Ok(parts?.join("\u{1}"))
 }
 
 pub fn combination_key(combo: &[&KeyValue]) -> String {
-    combo.iter().map(|v| v.key.as_str()).collect::<Vec<_>>().join("\u{1}")
+    combo
+        .iter()
+        .map(|v| v.key.as_str())
+        .collect::<Vec<_>>()
+        .join("\u{1}")
 }
 
 #[cfg(test)]
@@ -328,7 +403,13 @@ mod tests {
     #[test]
     fn county_not_given_rows_follow_their_prefecture() {
         let regions = RegionTable::hubei();
-        let d = domain(Dimension::County, &regions, &Period::all(), &["420100:".to_string()], Lang::En);
+        let d = domain(
+            Dimension::County,
+            &regions,
+            &Period::all(),
+            &["420100:".to_string()],
+            Lang::En,
+        );
         let i = d.iter().position(|v| v.key == "420100:").unwrap();
         assert_eq!(d[i - 1].key, "420100:420117");
         assert_eq!(d[i + 1].key, "420200:420202");
@@ -346,12 +427,24 @@ mod tests {
     #[test]
     fn combinations_cross_every_key() {
         let a = vec![
-            KeyValue { key: "1".into(), cells: vec![] },
-            KeyValue { key: "2".into(), cells: vec![] },
+            KeyValue {
+                key: "1".into(),
+                cells: vec![],
+            },
+            KeyValue {
+                key: "2".into(),
+                cells: vec![],
+            },
         ];
         let b = vec![
-            KeyValue { key: "x".into(), cells: vec![] },
-            KeyValue { key: "y".into(), cells: vec![] },
+            KeyValue {
+                key: "x".into(),
+                cells: vec![],
+            },
+            KeyValue {
+                key: "y".into(),
+                cells: vec![],
+            },
         ];
         let domains = [a, b];
         let combos = combinations(&domains);

@@ -60,7 +60,13 @@ impl OutcomeCounts {
     }
 
     pub fn decided(&self, withdrawn_as_failure: bool) -> u64 {
-        self.successes + self.failures + if withdrawn_as_failure { self.withdrawn } else { 0 }
+        self.successes
+            + self.failures
+            + if withdrawn_as_failure {
+                self.withdrawn
+            } else {
+                0
+            }
     }
 
     fn add(&mut self, other: &OutcomeCounts) {
@@ -119,7 +125,10 @@ pub fn judge(rows: &mut [RateRow], opts: &RatesOptions) {
     let family: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].decided >= opts.min_cases && rows[i].p_value.is_some())
         .collect();
-    let p: Vec<f64> = family.iter().map(|&i| rows[i].p_value.unwrap_or(1.0)).collect();
+    let p: Vec<f64> = family
+        .iter()
+        .map(|&i| rows[i].p_value.unwrap_or(1.0))
+        .collect();
     let adjusted = stats::benjamini_hochberg(&p);
     for (&i, q) in family.iter().zip(adjusted) {
         rows[i].p_adjusted = Some(q);
@@ -148,7 +157,11 @@ pub fn compute(
     let agg = mediation
         .clone()
         .lazy()
-        .filter(opts.period.contains(closed_on.clone()).and(col("outcome").neq(lit("pending"))))
+        .filter(
+            opts.period
+                .contains(closed_on.clone())
+                .and(col("outcome").neq(lit("pending"))),
+        )
         .with_columns(key_exprs)
         .group_by(groups::key_columns(&opts.by))
         .agg([
@@ -160,7 +173,12 @@ pub fn compute(
 
     let mut counts: HashMap<String, OutcomeCounts> = HashMap::new();
     let number = |name: &str, i: usize| -> PolarsResult<u64> {
-        Ok(agg.column(name)?.cast(&DataType::UInt64)?.u64()?.get(i).unwrap_or(0))
+        Ok(agg
+            .column(name)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(i)
+            .unwrap_or(0))
     };
     for i in 0..agg.height() {
         counts.insert(
@@ -184,7 +202,10 @@ pub fn compute(
     let mut rows: Vec<RateRow> = groups::combinations(&domains)
         .into_iter()
         .map(|combo| {
-            let c = counts.get(&groups::combination_key(&combo)).copied().unwrap_or_default();
+            let c = counts
+                .get(&groups::combination_key(&combo))
+                .copied()
+                .unwrap_or_default();
             total_counts.add(&c);
             rate_row(combo.into_iter().cloned().collect(), c, opts)
         })
@@ -226,7 +247,15 @@ mod tests {
     }
 
     fn row(s: u64, f: u64, w: u64) -> RateRow {
-        rate_row(Vec::new(), OutcomeCounts { successes: s, failures: f, withdrawn: w }, &opts())
+        rate_row(
+            Vec::new(),
+            OutcomeCounts {
+                successes: s,
+                failures: f,
+                withdrawn: w,
+            },
+            &opts(),
+        )
     }
 
     #[test]
@@ -263,7 +292,15 @@ mod tests {
         assert_eq!(r.counts.closed(), 12);
         let mut o = opts();
         o.withdrawn_as_failure = true;
-        let r = rate_row(Vec::new(), OutcomeCounts { successes: 6, failures: 2, withdrawn: 4 }, &o);
+        let r = rate_row(
+            Vec::new(),
+            OutcomeCounts {
+                successes: 6,
+                failures: 2,
+                withdrawn: 4,
+            },
+            &o,
+        );
         assert_eq!(r.decided, 12);
         assert_eq!(r.success_rate, Some(0.5));
     }

@@ -98,11 +98,25 @@ pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "{} ({}, {}): 读入 {} = 采用 {} + 重复 {} + 被更新 {} + 拒收 {}",
-            f.path, f.kind.name(), f.encoding, f.read, f.accepted, f.duplicates, f.superseded, f.rejected
+            f.path,
+            f.kind.name(),
+            f.encoding,
+            f.read,
+            f.accepted,
+            f.duplicates,
+            f.superseded,
+            f.rejected
         ),
         Lang::En => format!(
             "{} ({}, {}): read {} = accepted {} + duplicates {} + superseded {} + rejected {}",
-            f.path, f.kind.name(), f.encoding, f.read, f.accepted, f.duplicates, f.superseded, f.rejected
+            f.path,
+            f.kind.name(),
+            f.encoding,
+            f.read,
+            f.accepted,
+            f.duplicates,
+            f.superseded,
+            f.rejected
         ),
     }
 }
@@ -137,7 +151,9 @@ pub fn emit(table: &Table, output: &OutputArgs, accounting: &[String]) -> Result
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).context("cannot write to standard output")?;
+            stdout
+                .write_all(text.as_bytes())
+                .context("cannot write to standard output")?;
         }
     }
     Ok(())

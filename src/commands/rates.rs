@@ -72,10 +72,18 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
 pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
     let period = opts.period.label(lang);
     match (lang, opts.withdrawn_as_failure) {
-        (Lang::Zh, false) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功)，按结案日期统计 {period} 结案的案件；撤回不计入分母"),
-        (Lang::Zh, true) => format!("成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，按结案日期统计 {period} 结案的案件"),
-        (Lang::En, false) => format!("success rate = successes / (successes + failures), cases closed {period} (by closed_on); withdrawn cases not in the denominator"),
-        (Lang::En, true) => format!("success rate = successes / (successes + failures + withdrawn), cases closed {period} (by closed_on)"),
+        (Lang::Zh, false) => format!(
+            "成功率 = 调解成功 / (调解成功 + 调解不成功)，按结案日期统计 {period} 结案的案件；撤回不计入分母"
+        ),
+        (Lang::Zh, true) => format!(
+            "成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，按结案日期统计 {period} 结案的案件"
+        ),
+        (Lang::En, false) => format!(
+            "success rate = successes / (successes + failures), cases closed {period} (by closed_on); withdrawn cases not in the denominator"
+        ),
+        (Lang::En, true) => format!(
+            "success rate = successes / (successes + failures + withdrawn), cases closed {period} (by closed_on)"
+        ),
     }
 }
 
@@ -93,7 +101,12 @@ pub fn method_note(opts: &RatesOptions, lang: Lang) -> String {
     }
 }
 
-pub fn rates_table(result: &Rates, opts: &RatesOptions, lang: Lang, accounting: &[String]) -> Table {
+pub fn rates_table(
+    result: &Rates,
+    opts: &RatesOptions,
+    lang: Lang,
+    accounting: &[String],
+) -> Table {
     let mut columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
     let key_width = columns.len();
     // The total row's label goes in the first key column a table shows.
@@ -137,7 +150,13 @@ pub fn rates_table(result: &Rates, opts: &RatesOptions, lang: Lang, accounting: 
 fn row_values(r: &RateRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
     let mut cells: Vec<Value> = match total_keys {
         Some((width, label_at, label)) => (0..width)
-            .map(|i| if i == label_at { Value::text(label) } else { Value::Null })
+            .map(|i| {
+                if i == label_at {
+                    Value::text(label)
+                } else {
+                    Value::Null
+                }
+            })
             .collect(),
         None => r.keys.iter().flat_map(|k| k.cells.clone()).collect(),
     };

@@ -14,7 +14,8 @@ use crate::regions::RegionTable;
 use crate::sample::{self, SampleOptions};
 
 fn year_month(flag: &str, s: &str) -> Result<(i32, u32)> {
-    let p = crate::period::Period::month(s).map_err(|_| anyhow::anyhow!("--{flag} {s:?}: write it as YYYY-MM"))?;
+    let p = crate::period::Period::month(s)
+        .map_err(|_| anyhow::anyhow!("--{flag} {s:?}: write it as YYYY-MM"))?;
     let from = p.from.expect("a month has a first day");
     use chrono::Datelike;
     Ok((from.year(), from.month()))
@@ -55,7 +56,10 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
         let path = args.out.join(format!("{}.csv", kind.name()));
         let file = std::fs::File::create(&path)
             .with_context(|| format!("{}: cannot create", path.display()))?;
-        Ok((Box::new(BufWriter::with_capacity(1 << 20, file)), Some(path)))
+        Ok((
+            Box::new(BufWriter::with_capacity(1 << 20, file)),
+            Some(path),
+        ))
     };
     let (mut hotline, hotline_path) = writer(LogKind::Hotline)?;
     let (mut mediation, mediation_path) = writer(LogKind::Mediation)?;

@@ -56,9 +56,27 @@ fn render_table(logs: &Logs, lang: Lang) -> String {
         .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled);
     files.set_header(if zh {
-        vec!["文件", "类型", "编码", "读入", "采用", "重复", "被更新", "拒收"]
+        vec![
+            "文件",
+            "类型",
+            "编码",
+            "读入",
+            "采用",
+            "重复",
+            "被更新",
+            "拒收",
+        ]
     } else {
-        vec!["file", "kind", "encoding", "read", "accepted", "duplicates", "superseded", "rejected"]
+        vec![
+            "file",
+            "kind",
+            "encoding",
+            "read",
+            "accepted",
+            "duplicates",
+            "superseded",
+            "rejected",
+        ]
     });
     for f in &logs.files {
         files.add_row(vec![
@@ -81,13 +99,20 @@ fn render_table(logs: &Logs, lang: Lang) -> String {
     out.push_str(&files.to_string());
     out.push('\n');
     if logs.rejects.is_empty() {
-        out.push_str(if zh { "没有拒收的行。\n" } else { "No row was rejected.\n" });
+        out.push_str(if zh {
+            "没有拒收的行。\n"
+        } else {
+            "No row was rejected.\n"
+        });
         return out;
     }
     out.push_str(&if zh {
         format!("\n拒收 {} 行（文件:行:列  原因）：\n", logs.rejects.len())
     } else {
-        format!("\n{} rows rejected (file:line:column  reason):\n", logs.rejects.len())
+        format!(
+            "\n{} rows rejected (file:line:column  reason):\n",
+            logs.rejects.len()
+        )
     });
     for r in &logs.rejects {
         out.push_str(&format!("{}  {}\n", location(r), r.reason));

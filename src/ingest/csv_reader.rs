@@ -288,7 +288,11 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
             }
             _ => {
                 has_content |= !blank(&bytes[cell_start..i]);
-                let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                let end = if i > start && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 records.push(Record {
                     start,
                     end,
@@ -433,7 +437,10 @@ mod tests {
     fn unclosed_quote_is_set_aside() {
         let t = read("a,b\n1,x\n2,\"never closed\n3,y\n");
         assert_eq!(t.lines, vec![2]);
-        assert_eq!(t.structural_rejects[0].problem, StructuralProblem::UnclosedQuote);
+        assert_eq!(
+            t.structural_rejects[0].problem,
+            StructuralProblem::UnclosedQuote
+        );
         assert_eq!(t.structural_rejects[0].line, 3);
     }
 

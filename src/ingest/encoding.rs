@@ -56,10 +56,10 @@ pub fn decode_owned(mut bytes: Vec<u8>, forced: Option<Encoding>) -> (String, En
 /// forced, and decodes. When neither decodes cleanly, the one with fewer
 /// undecodable bytes is used.
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Decoded<'_> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        if forced != Some(Encoding::Gbk) {
-            return decode_as(rest, Encoding::Utf8);
-        }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
+        && forced != Some(Encoding::Gbk)
+    {
+        return decode_as(rest, Encoding::Utf8);
     }
     match forced {
         Some(encoding) => decode_as(bytes, encoding),
@@ -69,8 +69,7 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Decoded<'_> {
                 return utf8;
             }
             let gbk = decode_as(bytes, Encoding::Gbk);
-            if !gbk.had_errors || count_replacements(&gbk.text) < count_replacements(&utf8.text)
-            {
+            if !gbk.had_errors || count_replacements(&gbk.text) < count_replacements(&utf8.text) {
                 gbk
             } else {
                 utf8

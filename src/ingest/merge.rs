@@ -70,7 +70,10 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
     let frames = align_columns(files)?;
     let mut lazy: Vec<LazyFrame> = Vec::new();
     for (i, df) in frames.into_iter().enumerate() {
-        lazy.push(df.lazy().with_column(lit(i as u32).cast(DataType::UInt32).alias(FILE)));
+        lazy.push(
+            df.lazy()
+                .with_column(lit(i as u32).cast(DataType::UInt32).alias(FILE)),
+        );
     }
     let all = if lazy.is_empty() {
         return Ok(Merged {
@@ -105,11 +108,7 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
                 super::schema::ColumnType::Region(crate::regions::Level::County) => "county_code",
                 _ => c.name,
             })
-            .map(|name| {
-                col(name)
-                    .cast(DataType::String)
-                    .fill_null(lit("\u{1}"))
-            })
+            .map(|name| col(name).cast(DataType::String).fill_null(lit("\u{1}")))
             .collect();
         let keyed = repeated
             .lazy()
@@ -202,27 +201,42 @@ mod tests {
 
     #[test]
     fn identical_copy_is_a_duplicate_and_the_first_is_kept() {
-        assert_eq!(merge_fates(&[("a", true), ("a", true)]), vec![Kept, Duplicate]);
+        assert_eq!(
+            merge_fates(&[("a", true), ("a", true)]),
+            vec![Kept, Duplicate]
+        );
     }
 
     #[test]
     fn closed_row_beats_an_earlier_open_one() {
-        assert_eq!(merge_fates(&[("open", false), ("closed", true)]), vec![Superseded, Kept]);
+        assert_eq!(
+            merge_fates(&[("open", false), ("closed", true)]),
+            vec![Superseded, Kept]
+        );
     }
 
     #[test]
     fn closed_row_beats_a_later_open_one() {
-        assert_eq!(merge_fates(&[("closed", true), ("open", false)]), vec![Kept, Superseded]);
+        assert_eq!(
+            merge_fates(&[("closed", true), ("open", false)]),
+            vec![Kept, Superseded]
+        );
     }
 
     #[test]
     fn later_row_wins_between_two_closed() {
-        assert_eq!(merge_fates(&[("a", true), ("b", true)]), vec![Superseded, Kept]);
+        assert_eq!(
+            merge_fates(&[("a", true), ("b", true)]),
+            vec![Superseded, Kept]
+        );
     }
 
     #[test]
     fn later_row_wins_between_two_open() {
-        assert_eq!(merge_fates(&[("a", false), ("b", false)]), vec![Superseded, Kept]);
+        assert_eq!(
+            merge_fates(&[("a", false), ("b", false)]),
+            vec![Superseded, Kept]
+        );
     }
 
     #[test]

@@ -277,8 +277,8 @@ fn empty_logs(kind: LogKind, regions: &RegionTable) -> PolarsResult<DataFrame> {
     let text = format!("{}\n", header.join(","));
     let raw = csv_reader::read_csv_bytes(Path::new("(none)"), text.as_bytes(), None)
         .map_err(|e| polars_err!(ComputeError: "{e}"))?;
-    let header = schema::match_header(kind, &raw.header)
-        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let header =
+        schema::match_header(kind, &raw.header).map_err(|e| polars_err!(ComputeError: "{e}"))?;
     let checked = validate::check_rows(&raw, kind, &header, regions)?;
     checked
         .accepted

@@ -148,10 +148,15 @@ fn small_number(s: &str, max_digits: usize) -> Option<u32> {
 /// optional `¥`/`￥` in front or `元` behind.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
     let s = fold(raw);
-    let s = s.trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
+    let s = s
+        .trim_start_matches(['¥', '￥'])
+        .trim_end_matches('元')
+        .trim();
     let plain: String = s.chars().filter(|&c| c != ',').collect();
     if plain.is_empty()
-        || !plain.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+        || !plain
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
     {
         return None;
     }
@@ -199,8 +204,16 @@ mod tests {
     #[test]
     fn every_date_form_of_the_spec_parses() {
         for s in [
-            "2023-06-01", "2023/6/1", "2023.6.1", "2023年6月1日", "20230601", "45078",
-            " 2023-06-01 ", "2023/06/01", "２０２３-０６-０１", "2023年06月01日",
+            "2023-06-01",
+            "2023/6/1",
+            "2023.6.1",
+            "2023年6月1日",
+            "20230601",
+            "45078",
+            " 2023-06-01 ",
+            "2023/06/01",
+            "２０２３-０６-０１",
+            "2023年06月01日",
         ] {
             assert_eq!(parse_date(s), Some(d(2023, 6, 1)), "{s}");
         }
@@ -209,8 +222,17 @@ mod tests {
     #[test]
     fn impossible_or_foreign_dates_do_not_parse() {
         for s in [
-            "2023-02-30", "2023-13-01", "2023-6", "06/01/2023", "June 1", "2023-06-01x",
-            "123456", "0", "2023/6-1", "45078.5", "",
+            "2023-02-30",
+            "2023-13-01",
+            "2023-6",
+            "06/01/2023",
+            "June 1",
+            "2023-06-01x",
+            "123456",
+            "0",
+            "2023/6-1",
+            "45078.5",
+            "",
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
@@ -224,8 +246,14 @@ mod tests {
     #[test]
     fn every_datetime_form_of_the_spec_parses() {
         for s in [
-            "2023-06-01 09:15", "2023-06-01 9:15", "2023/6/1 9:15", "2023-06-01 09:15:00",
-            "2023-06-01T09:15:00", "2023年6月1日 09:15", "20230601 09:15", "45078.385416667",
+            "2023-06-01 09:15",
+            "2023-06-01 9:15",
+            "2023/6/1 9:15",
+            "2023-06-01 09:15:00",
+            "2023-06-01T09:15:00",
+            "2023年6月1日 09:15",
+            "20230601 09:15",
+            "45078.385416667",
         ] {
             assert_eq!(parse_datetime(s), Some(dt(2023, 6, 1, 9, 15, 0)), "{s}");
         }
@@ -250,7 +278,12 @@ mod tests {
 
     #[test]
     fn bad_times_do_not_parse() {
-        for s in ["2023-06-01 25:00", "2023-06-01 9:60", "2023-06-01 9", "2023-06-01 noon"] {
+        for s in [
+            "2023-06-01 25:00",
+            "2023-06-01 9:60",
+            "2023-06-01 9",
+            "2023-06-01 noon",
+        ] {
             assert_eq!(parse_datetime(s), None, "{s}");
         }
     }

@@ -168,7 +168,14 @@ pub static OUTCOME: EnumSpec = EnumSpec {
         EnumValue {
             code: "failure",
             label_zh: "调解不成功",
-            spellings: &["调解失败", "不成功", "失败", "failed", "fail", "unsuccessful"],
+            spellings: &[
+                "调解失败",
+                "不成功",
+                "失败",
+                "failed",
+                "fail",
+                "unsuccessful",
+            ],
         },
         EnumValue {
             code: "withdrawn",
@@ -260,34 +267,159 @@ const PREFECTURE_ALIASES: &[&str] = &["市州", "所属市州", "地市"];
 const COUNTY_ALIASES: &[&str] = &["县市区", "区县", "所属区县"];
 
 static HOTLINE_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "ticket_id", aliases: &["工单编号", "工单号"], ty: ColumnType::Id, required: true },
-    ColumnSpec { name: "received_at", aliases: &["来电时间", "受理时间"], ty: ColumnType::DateTime, required: true },
-    ColumnSpec { name: "prefecture", aliases: PREFECTURE_ALIASES, ty: ColumnType::Region(Level::Prefecture), required: true },
-    ColumnSpec { name: "county", aliases: COUNTY_ALIASES, ty: ColumnType::Region(Level::County), required: false },
-    ColumnSpec { name: "category", aliases: &["诉求类型", "问题类型"], ty: ColumnType::Text, required: true },
-    ColumnSpec { name: "handling", aliases: &["处理方式"], ty: ColumnType::Enum(&HANDLING), required: true },
-    ColumnSpec { name: "status", aliases: &["办理状态"], ty: ColumnType::Enum(&STATUS), required: true },
-    ColumnSpec { name: "closed_at", aliases: &["办结时间"], ty: ColumnType::DateTime, required: false },
-    ColumnSpec { name: "satisfaction", aliases: &["满意度", "回访满意度"], ty: ColumnType::Enum(&SATISFACTION), required: false },
-    ColumnSpec { name: "caller_phone", aliases: &["来电号码"], ty: ColumnType::Phone, required: false },
-    ColumnSpec { name: "workers_involved", aliases: &["涉及人数"], ty: ColumnType::Count, required: false },
+    ColumnSpec {
+        name: "ticket_id",
+        aliases: &["工单编号", "工单号"],
+        ty: ColumnType::Id,
+        required: true,
+    },
+    ColumnSpec {
+        name: "received_at",
+        aliases: &["来电时间", "受理时间"],
+        ty: ColumnType::DateTime,
+        required: true,
+    },
+    ColumnSpec {
+        name: "prefecture",
+        aliases: PREFECTURE_ALIASES,
+        ty: ColumnType::Region(Level::Prefecture),
+        required: true,
+    },
+    ColumnSpec {
+        name: "county",
+        aliases: COUNTY_ALIASES,
+        ty: ColumnType::Region(Level::County),
+        required: false,
+    },
+    ColumnSpec {
+        name: "category",
+        aliases: &["诉求类型", "问题类型"],
+        ty: ColumnType::Text,
+        required: true,
+    },
+    ColumnSpec {
+        name: "handling",
+        aliases: &["处理方式"],
+        ty: ColumnType::Enum(&HANDLING),
+        required: true,
+    },
+    ColumnSpec {
+        name: "status",
+        aliases: &["办理状态"],
+        ty: ColumnType::Enum(&STATUS),
+        required: true,
+    },
+    ColumnSpec {
+        name: "closed_at",
+        aliases: &["办结时间"],
+        ty: ColumnType::DateTime,
+        required: false,
+    },
+    ColumnSpec {
+        name: "satisfaction",
+        aliases: &["满意度", "回访满意度"],
+        ty: ColumnType::Enum(&SATISFACTION),
+        required: false,
+    },
+    ColumnSpec {
+        name: "caller_phone",
+        aliases: &["来电号码"],
+        ty: ColumnType::Phone,
+        required: false,
+    },
+    ColumnSpec {
+        name: "workers_involved",
+        aliases: &["涉及人数"],
+        ty: ColumnType::Count,
+        required: false,
+    },
 ];
 
 static MEDIATION_COLUMNS: &[ColumnSpec] = &[
-    ColumnSpec { name: "case_id", aliases: &["案件编号", "案号"], ty: ColumnType::Id, required: true },
-    ColumnSpec { name: "channel", aliases: &["对接渠道", "渠道"], ty: ColumnType::Enum(&CHANNEL), required: true },
-    ColumnSpec { name: "prefecture", aliases: PREFECTURE_ALIASES, ty: ColumnType::Region(Level::Prefecture), required: true },
-    ColumnSpec { name: "county", aliases: COUNTY_ALIASES, ty: ColumnType::Region(Level::County), required: false },
-    ColumnSpec { name: "source", aliases: &["案件来源"], ty: ColumnType::Enum(&SOURCE), required: false },
-    ColumnSpec { name: "hotline_ticket_id", aliases: &["热线工单编号"], ty: ColumnType::Id, required: false },
-    ColumnSpec { name: "dispute_type", aliases: &["纠纷类型"], ty: ColumnType::Text, required: true },
-    ColumnSpec { name: "mediator_org", aliases: &["调解组织"], ty: ColumnType::Text, required: false },
-    ColumnSpec { name: "received_on", aliases: &["受理日期", "委派日期"], ty: ColumnType::Date, required: true },
-    ColumnSpec { name: "closed_on", aliases: &["结案日期"], ty: ColumnType::Date, required: false },
-    ColumnSpec { name: "outcome", aliases: &["调解结果"], ty: ColumnType::Enum(&OUTCOME), required: true },
-    ColumnSpec { name: "workers_involved", aliases: &["涉及职工人数"], ty: ColumnType::Count, required: false },
-    ColumnSpec { name: "amount_yuan", aliases: &["涉案金额", "涉案金额(元)"], ty: ColumnType::Amount, required: false },
-    ColumnSpec { name: "settled_yuan", aliases: &["调解金额", "调解金额(元)"], ty: ColumnType::Amount, required: false },
+    ColumnSpec {
+        name: "case_id",
+        aliases: &["案件编号", "案号"],
+        ty: ColumnType::Id,
+        required: true,
+    },
+    ColumnSpec {
+        name: "channel",
+        aliases: &["对接渠道", "渠道"],
+        ty: ColumnType::Enum(&CHANNEL),
+        required: true,
+    },
+    ColumnSpec {
+        name: "prefecture",
+        aliases: PREFECTURE_ALIASES,
+        ty: ColumnType::Region(Level::Prefecture),
+        required: true,
+    },
+    ColumnSpec {
+        name: "county",
+        aliases: COUNTY_ALIASES,
+        ty: ColumnType::Region(Level::County),
+        required: false,
+    },
+    ColumnSpec {
+        name: "source",
+        aliases: &["案件来源"],
+        ty: ColumnType::Enum(&SOURCE),
+        required: false,
+    },
+    ColumnSpec {
+        name: "hotline_ticket_id",
+        aliases: &["热线工单编号"],
+        ty: ColumnType::Id,
+        required: false,
+    },
+    ColumnSpec {
+        name: "dispute_type",
+        aliases: &["纠纷类型"],
+        ty: ColumnType::Text,
+        required: true,
+    },
+    ColumnSpec {
+        name: "mediator_org",
+        aliases: &["调解组织"],
+        ty: ColumnType::Text,
+        required: false,
+    },
+    ColumnSpec {
+        name: "received_on",
+        aliases: &["受理日期", "委派日期"],
+        ty: ColumnType::Date,
+        required: true,
+    },
+    ColumnSpec {
+        name: "closed_on",
+        aliases: &["结案日期"],
+        ty: ColumnType::Date,
+        required: false,
+    },
+    ColumnSpec {
+        name: "outcome",
+        aliases: &["调解结果"],
+        ty: ColumnType::Enum(&OUTCOME),
+        required: true,
+    },
+    ColumnSpec {
+        name: "workers_involved",
+        aliases: &["涉及职工人数"],
+        ty: ColumnType::Count,
+        required: false,
+    },
+    ColumnSpec {
+        name: "amount_yuan",
+        aliases: &["涉案金额", "涉案金额(元)"],
+        ty: ColumnType::Amount,
+        required: false,
+    },
+    ColumnSpec {
+        name: "settled_yuan",
+        aliases: &["调解金额", "调解金额(元)"],
+        ty: ColumnType::Amount,
+        required: false,
+    },
 ];
 
 /// How a file's header cells map onto a log kind's columns.
@@ -316,7 +448,14 @@ pub enum HeaderError {
 fn describe_missing(missing: &[&'static ColumnSpec]) -> String {
     let parts: Vec<String> = missing
         .iter()
-        .map(|c| format!("{} (accepted headers: {}, {})", c.name, c.name, c.aliases.join(", ")))
+        .map(|c| {
+            format!(
+                "{} (accepted headers: {}, {})",
+                c.name,
+                c.name,
+                c.aliases.join(", ")
+            )
+        })
         .collect();
     format!("missing required column(s): {}", parts.join("; "))
 }
@@ -382,7 +521,15 @@ mod tests {
 
     #[test]
     fn chinese_headers_in_any_order_match() {
-        let h = header(&["调解结果", "案号", "渠道", "地市", "纠纷类型", "委派日期", "备注"]);
+        let h = header(&[
+            "调解结果",
+            "案号",
+            "渠道",
+            "地市",
+            "纠纷类型",
+            "委派日期",
+            "备注",
+        ]);
         let m = match_header(LogKind::Mediation, &h).unwrap();
         assert_eq!(m.spec_cells[0], Some(1)); // case_id
         assert_eq!(m.spec_cells[10], Some(0)); // outcome
@@ -392,8 +539,14 @@ mod tests {
     #[test]
     fn full_width_punctuation_and_spaces_are_ignored_in_headers() {
         let h = header(&[
-            " case_id ", "Channel", "【市州】", "dispute type", "*受理日期：", "outcome",
-            "涉案金额（元）", "\u{3000}调解金额 (元)",
+            " case_id ",
+            "Channel",
+            "【市州】",
+            "dispute type",
+            "*受理日期：",
+            "outcome",
+            "涉案金额（元）",
+            "\u{3000}调解金额 (元)",
         ]);
         let m = match_header(LogKind::Mediation, &h).unwrap();
         assert_eq!(m.spec_cells[12], Some(6));
@@ -402,11 +555,20 @@ mod tests {
 
     #[test]
     fn missing_required_column_names_it_and_its_aliases() {
-        let h = header(&["case_id", "channel", "prefecture", "dispute_type", "outcome"]);
+        let h = header(&[
+            "case_id",
+            "channel",
+            "prefecture",
+            "dispute_type",
+            "outcome",
+        ]);
         let err = match_header(LogKind::Mediation, &h).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("received_on"), "{text}");
-        assert!(text.contains("受理日期") && text.contains("委派日期"), "{text}");
+        assert!(
+            text.contains("受理日期") && text.contains("委派日期"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -110,7 +110,9 @@ fn present(spec: &ColumnSpec) -> Expr {
 /// Trimmed text, empty as null.
 fn trimmed(e: Expr) -> Expr {
     let s = e.str().strip_chars(lit(NULL));
-    when(s.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(s)
+    when(s.clone().eq(lit("")))
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(s)
 }
 
 pub fn check_rows(
@@ -163,7 +165,11 @@ pub fn check_rows(
         if mapping.height() == 0 {
             // No value in the whole file: every output is null, typed.
             for output in mapping.columns().iter().skip(1) {
-                parsed.push(lit(NULL).cast(output.dtype().clone()).alias(output.name().clone()));
+                parsed.push(
+                    lit(NULL)
+                        .cast(output.dtype().clone())
+                        .alias(output.name().clone()),
+                );
             }
             continue;
         }
@@ -229,7 +235,11 @@ fn extra_column_names(header: &HeaderMap, specs: &[ColumnSpec]) -> Vec<(usize, S
     let mut taken: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
     let mut out = Vec::new();
     for (i, name) in &header.extra_cells {
-        let base = if name.is_empty() { format!("column_{}", i + 1) } else { name.clone() };
+        let base = if name.is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            name.clone()
+        };
         let mut unique = base.clone();
         let mut n = 2;
         while taken.contains(&unique) || unique.starts_with("__") {
@@ -337,7 +347,10 @@ fn parse_distinct(
             )?));
         }
     };
-    Ok(Some(DataFrame::new(keys.len(), vec![key_col, blank_col, value])?))
+    Ok(Some(DataFrame::new(
+        keys.len(),
+        vec![key_col, blank_col, value],
+    )?))
 }
 
 /// Whether the row's text in this column failed to parse.
@@ -389,8 +402,11 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     let county_code = col(value_col("county"));
     let prefecture = col(value_col("prefecture"));
     let county_parent = col(parent_col("county"));
-    let wrong_county = (county_kind.clone().eq(lit(0u8)).and(county_parent.neq(prefecture.clone())))
-        .or(county_kind.eq(lit(1u8)).and(county_code.neq(prefecture)));
+    let wrong_county = (county_kind
+        .clone()
+        .eq(lit(0u8))
+        .and(county_parent.neq(prefecture.clone())))
+    .or(county_kind.eq(lit(1u8)).and(county_code.neq(prefecture)));
     rules.push((wrong_county, Rule::CountyNotInPrefecture.code(county)));
 
     let (received, closed, closed_state) = match kind {
@@ -488,7 +504,9 @@ fn describe(
         ),
         Rule::Unparseable => format!("{column_label} {value:?} {}", expectation(spec)),
         Rule::OutOfRange => match spec.ty {
-            ColumnType::Count => format!("{column_label} {value:?} must be a whole number of at least 1"),
+            ColumnType::Count => {
+                format!("{column_label} {value:?} must be a whole number of at least 1")
+            }
             _ => format!("{column_label} {value:?} must not be negative"),
         },
         Rule::CountyNotInPrefecture => {
@@ -499,7 +517,11 @@ fn describe(
             )
         }
         Rule::ClosingDateMissing => {
-            let state = if spec.name == "closed_at" { "status" } else { "outcome" };
+            let state = if spec.name == "closed_at" {
+                "status"
+            } else {
+                "outcome"
+            };
             let (_, state_value) = cell_of(state)?;
             format!(
                 "{column_label} is empty, but {} is {state_value:?}: a closed {} needs its closing date",
@@ -508,7 +530,11 @@ fn describe(
             )
         }
         Rule::ClosingDateNotAllowed => {
-            let state = if spec.name == "closed_at" { "status" } else { "outcome" };
+            let state = if spec.name == "closed_at" {
+                "status"
+            } else {
+                "outcome"
+            };
             let (_, state_value) = cell_of(state)?;
             format!(
                 "{column_label} is {value:?}, but {} is {state_value:?}: an open {} has no closing date",
@@ -517,7 +543,11 @@ fn describe(
             )
         }
         Rule::ClosedBeforeReceived => {
-            let received = if spec.name == "closed_at" { "received_at" } else { "received_on" };
+            let received = if spec.name == "closed_at" {
+                "received_at"
+            } else {
+                "received_on"
+            };
             let (_, received_value) = cell_of(received)?;
             format!(
                 "{column_label} {value:?} is before {} {received_value:?}",

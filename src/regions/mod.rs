@@ -124,7 +124,10 @@ impl RegionTable {
         };
         let mut lines = text.lines().enumerate();
         let header: Vec<String> = match lines.next() {
-            Some((_, h)) => split_csv_line(h).iter().map(|s| s.trim().to_string()).collect(),
+            Some((_, h)) => split_csv_line(h)
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
             None => return Err(invalid(1, "the file is empty".into())),
         };
         let col = |name: &str| header.iter().position(|h| h == name);
@@ -164,15 +167,18 @@ impl RegionTable {
             };
             let parent: Option<u32> = match level {
                 Level::Prefecture => {
-                    if let Some(p) = c_parent_name.map(get).filter(|p| !p.is_empty()) {
-                        if !province_names.iter().any(|n| n == p) {
-                            province_names.push(p.to_string());
-                        }
+                    if let Some(p) = c_parent_name.map(get).filter(|p| !p.is_empty())
+                        && !province_names.iter().any(|n| n == p)
+                    {
+                        province_names.push(p.to_string());
                     }
                     None
                 }
                 Level::County => Some(get(c_parent).parse().map_err(|_| {
-                    invalid(line_no, format!("parent_code {:?} is not a number", get(c_parent)))
+                    invalid(
+                        line_no,
+                        format!("parent_code {:?} is not a number", get(c_parent)),
+                    )
                 })?),
             };
             let name = get(c_name).to_string();
@@ -195,8 +201,11 @@ impl RegionTable {
             });
         }
         regions.sort_by_key(|r| (r.level == Level::County, r.code));
-        let by_code: HashMap<u32, usize> =
-            regions.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+        let by_code: HashMap<u32, usize> = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code, i))
+            .collect();
         if by_code.len() != regions.len() {
             return Err(invalid(0, "a code appears twice".into()));
         }
@@ -207,7 +216,10 @@ impl RegionTable {
                     _ => {
                         return Err(invalid(
                             0,
-                            format!("{} {}: parent_code {p} is not a prefecture row", r.code, r.name),
+                            format!(
+                                "{} {}: parent_code {p} is not a prefecture row",
+                                r.code, r.name
+                            ),
                         ));
                     }
                 }
@@ -257,7 +269,8 @@ impl RegionTable {
                         self.prefecture_spellings.insert(key, r.code);
                     }
                     Level::County => {
-                        self.county_spellings.insert(key, CountyMatch::County(r.code));
+                        self.county_spellings
+                            .insert(key, CountyMatch::County(r.code));
                     }
                 }
             }
@@ -268,16 +281,17 @@ impl RegionTable {
         for r in self.regions.iter().filter(|r| r.level == Level::County) {
             let name = normalize_spelling(&r.name);
             for suffix in ["市", "县", "区"] {
-                if let Some(stem) = name.strip_suffix(suffix) {
-                    if stem.chars().count() >= 2 {
-                        stems.entry(stem.to_string()).or_default().push(r.code);
-                    }
+                if let Some(stem) = name.strip_suffix(suffix)
+                    && stem.chars().count() >= 2
+                {
+                    stems.entry(stem.to_string()).or_default().push(r.code);
                 }
             }
         }
         for (stem, codes) in stems {
             if codes.len() == 1 && !self.county_spellings.contains_key(&stem) {
-                self.county_spellings.insert(stem, CountyMatch::County(codes[0]));
+                self.county_spellings
+                    .insert(stem, CountyMatch::County(codes[0]));
             }
         }
         for word in NO_COUNTY_WORDS {
@@ -367,12 +381,11 @@ impl RegionTable {
             }
             // 武汉市江岸区: a prefecture spelling, then a county under it.
             for (spelling, &p) in &self.prefecture_spellings {
-                if let Some(rest) = k.strip_prefix(spelling.as_str()) {
-                    if let Some(CountyMatch::County(c)) = self.county_spellings.get(rest) {
-                        if self.get(*c).and_then(|r| r.parent_code) == Some(p) {
-                            return Some(CountyMatch::County(*c));
-                        }
-                    }
+                if let Some(rest) = k.strip_prefix(spelling.as_str())
+                    && let Some(CountyMatch::County(c)) = self.county_spellings.get(rest)
+                    && self.get(*c).and_then(|r| r.parent_code) == Some(p)
+                {
+                    return Some(CountyMatch::County(*c));
                 }
             }
         }
@@ -428,7 +441,14 @@ mod tests {
     #[test]
     fn prefecture_spellings_resolve() {
         let t = RegionTable::hubei();
-        for s in ["武汉", "武汉市", " 武汉市 ", "420100", "湖北省武汉市", "４２０１００"] {
+        for s in [
+            "武汉",
+            "武汉市",
+            " 武汉市 ",
+            "420100",
+            "湖北省武汉市",
+            "４２０１００",
+        ] {
             assert_eq!(t.lookup_prefecture(s), Some(420100), "{s}");
         }
         for s in ["恩施州", "恩施", "恩施土家族苗族自治州", "恩施自治州"] {
@@ -445,7 +465,10 @@ mod tests {
         let t = RegionTable::hubei();
         assert_eq!(t.lookup_county("恩施"), Some(CountyMatch::County(422801)));
         assert_eq!(t.lookup_county("荆州"), Some(CountyMatch::County(421003)));
-        assert_eq!(t.lookup_county("恩施州"), Some(CountyMatch::Prefecture(422800)));
+        assert_eq!(
+            t.lookup_county("恩施州"),
+            Some(CountyMatch::Prefecture(422800))
+        );
     }
 
     #[test]
@@ -457,7 +480,10 @@ mod tests {
         assert_eq!(t.lookup_county("郧县"), Some(CountyMatch::County(420304)));
         assert_eq!(t.lookup_county("420983"), Some(CountyMatch::County(421381)));
         assert_eq!(t.lookup_county("襄阳区"), Some(CountyMatch::County(420607)));
-        assert_eq!(t.lookup_county("仙桃"), Some(CountyMatch::Prefecture(429004)));
+        assert_eq!(
+            t.lookup_county("仙桃"),
+            Some(CountyMatch::Prefecture(429004))
+        );
         assert_eq!(t.lookup_county("市本级"), Some(CountyMatch::NoCounty));
         assert_eq!(t.lookup_county("朝阳区"), None);
     }

@@ -45,13 +45,22 @@ mod tests {
 
     #[test]
     fn rates_read_as_percentages() {
-        assert_eq!(format_value(&Value::Float(0.58064), ColumnKind::Rate, Lang::Zh), "58.1%");
+        assert_eq!(
+            format_value(&Value::Float(0.58064), ColumnKind::Rate, Lang::Zh),
+            "58.1%"
+        );
     }
 
     #[test]
     fn tiny_p_values_read_as_below_a_thousandth() {
-        assert_eq!(format_value(&Value::Float(0.00004), ColumnKind::PValue, Lang::En), "<0.001");
-        assert_eq!(format_value(&Value::Float(0.14618), ColumnKind::PValue, Lang::En), "0.146");
+        assert_eq!(
+            format_value(&Value::Float(0.00004), ColumnKind::PValue, Lang::En),
+            "<0.001"
+        );
+        assert_eq!(
+            format_value(&Value::Float(0.14618), ColumnKind::PValue, Lang::En),
+            "0.146"
+        );
     }
 
     #[test]

@@ -81,16 +81,25 @@ pub enum Value {
     Float(f64),
     /// Text for exports; `display` is what tables show (a label in the
     /// chosen language) when it differs.
-    Text { value: String, display: Option<String> },
+    Text {
+        value: String,
+        display: Option<String>,
+    },
 }
 
 impl Value {
     pub fn text(s: impl Into<String>) -> Value {
-        Value::Text { value: s.into(), display: None }
+        Value::Text {
+            value: s.into(),
+            display: None,
+        }
     }
 
     pub fn labelled(value: impl Into<String>, display: impl Into<String>) -> Value {
-        Value::Text { value: value.into(), display: Some(display.into()) }
+        Value::Text {
+            value: value.into(),
+            display: Some(display.into()),
+        }
     }
 
     pub fn opt_float(v: Option<f64>) -> Value {
@@ -147,7 +156,8 @@ fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> std::io::R
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
     let _ = mode;
@@ -173,7 +183,9 @@ mod tests {
 
     #[test]
     fn formula_triggers_are_neutralised() {
-        for s in ["=1+1", "+86", "-x", "@SUM(A1)", "\tx", "＝1", "＋1", "－1", "＠a"] {
+        for s in [
+            "=1+1", "+86", "-x", "@SUM(A1)", "\tx", "＝1", "＋1", "－1", "＠a",
+        ] {
             assert!(neutralise_formula(s).starts_with('\''), "{s}");
         }
         assert_eq!(neutralise_formula("武汉市"), "武汉市");

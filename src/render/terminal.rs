@@ -17,7 +17,11 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
     } else {
         comfy.enforce_styling();
     }
-    comfy.set_header(columns.iter().map(|c| Cell::new(c.label(opts.lang)).add_attribute(Attribute::Bold)));
+    comfy.set_header(
+        columns
+            .iter()
+            .map(|c| Cell::new(c.label(opts.lang)).add_attribute(Attribute::Bold)),
+    );
     let mut add = |row: &[Value], bold: bool| {
         let cells = table
             .columns
@@ -26,18 +30,22 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
             .filter(|(c, _)| c.in_tables)
             .map(|(c, v)| {
                 let mut cell = Cell::new(format_value(v, c.kind, opts.lang));
-                if !matches!(c.kind, ColumnKind::Text | ColumnKind::Key | ColumnKind::Verdict) {
+                if !matches!(
+                    c.kind,
+                    ColumnKind::Text | ColumnKind::Key | ColumnKind::Verdict
+                ) {
                     cell = cell.set_alignment(CellAlignment::Right);
                 }
-                if c.kind == ColumnKind::Verdict && opts.colour {
-                    if let Value::Text { value, .. } = v {
-                        cell = match value.as_str() {
-                            "above" => cell.fg(Color::Green),
-                            "below" => cell.fg(Color::Red),
-                            "too_few" => cell.fg(Color::DarkGrey),
-                            _ => cell,
-                        };
-                    }
+                if c.kind == ColumnKind::Verdict
+                    && opts.colour
+                    && let Value::Text { value, .. } = v
+                {
+                    cell = match value.as_str() {
+                        "above" => cell.fg(Color::Green),
+                        "below" => cell.fg(Color::Red),
+                        "too_few" => cell.fg(Color::DarkGrey),
+                        _ => cell,
+                    };
                 }
                 if bold {
                     cell = cell.add_attribute(Attribute::Bold);

@@ -27,7 +27,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
-        Workspace { dir: tempfile::tempdir().expect("temp dir") }
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -101,7 +103,10 @@ pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 
 /// The value of `column` in `row` of parsed CSV.
 pub fn field<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
-    let i = header.iter().position(|h| h == column).unwrap_or_else(|| panic!("no column {column}"));
+    let i = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
     &row[i]
 }
 
