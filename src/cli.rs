@@ -40,6 +40,12 @@ pub enum Command {
     /// Mediation success rates per region (or other groups) against the baseline
     #[command(after_help = EXIT_CODES)]
     Rates(RatesArgs),
+    /// How the 12351 hotline served callers, per region (or other groups)
+    #[command(after_help = EXIT_CODES)]
+    Hotline(HotlineArgs),
+    /// The hotline → mediation referral funnel (转调解 → case → closed → success)
+    #[command(after_help = EXIT_CODES)]
+    Funnel(FunnelArgs),
     /// Write realistic synthetic logs of both kinds
     Sample(SampleArgs),
 }
@@ -159,6 +165,49 @@ pub struct RatesArgs {
     /// Row order
     #[arg(long, value_enum, default_value = "code")]
     pub sort: RateSort,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HotlineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Period by received_at (whole days, inclusive)
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Group by one or more of: prefecture, county, category, handling, month
+    /// (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "prefecture")]
+    pub by: Vec<Dimension>,
+    /// A ticket closed within this many days (24-hour periods of elapsed
+    /// time) counts as on time
+    #[arg(long, default_value = "7", value_name = "DAYS")]
+    pub sla_days: f64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FunnelBy {
+    Prefecture,
+    County,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FunnelArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Tickets received in this period (by received_at); default all data
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Region level of the ticket
+    #[arg(long, value_enum, default_value = "prefecture")]
+    pub by: FunnelBy,
+    /// A referred ticket still without a case this many days after the call
+    /// is listed as a finding
+    #[arg(long, default_value = "30", value_name = "DAYS")]
+    pub link_days: i64,
     #[command(flatten)]
     pub output: OutputArgs,
 }

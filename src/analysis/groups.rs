@@ -350,8 +350,54 @@ pub fn combinations(domains: &[Vec<KeyValue>]) -> Vec<Vec<&KeyValue>> {
     out
 }
 
+/// Every combination of the dimensions' keys — all regions, zeros included —
+/// each with the row of `agg` (grouped by [`key_columns`]) holding its
+/// figures, or `None` where the data has none.
+pub fn full_table(
+    agg: &DataFrame,
+    dims: &[Dimension],
+    regions: &RegionTable,
+    period: &Period,
+    lang: Lang,
+) -> PolarsResult<Vec<(Vec<KeyValue>, Option<usize>)>> {
+    let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in 0..agg.height() {
+        row_of.insert(row_key(agg, dims, i)?, i);
+    }
+    let observed = observed_keys(agg, dims)?;
+    let domains: Vec<Vec<KeyValue>> = dims
+        .iter()
+        .zip(&observed)
+        .map(|(&d, seen)| domain(d, regions, period, seen, lang))
+        .collect();
+    Ok(combinations(&domains)
+        .into_iter()
+        .map(|combo| {
+            let row = row_of.get(&combination_key(&combo)).copied();
+            (combo.into_iter().cloned().collect(), row)
+        })
+        .collect())
+}
+
+/// A count column of an aggregated frame at row `i` (0 where absent).
+pub fn count_at(agg: &DataFrame, name: &str, i: Option<usize>) -> PolarsResult<u64> {
+    let Some(i) = i else { return Ok(0) };
+    Ok(agg
+        .column(name)?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .get(i)
+        .unwrap_or(0))
+}
+
+/// A float column of an aggregated frame at row `i`.
+pub fn float_at(agg: &DataFrame, name: &str, i: Option<usize>) -> PolarsResult<Option<f64>> {
+    let Some(i) = i else { return Ok(None) };
+    Ok(agg.column(name)?.cast(&DataType::Float64)?.f64()?.get(i))
+}
+
 /// Reads the distinct keys of each dimension from an aggregated frame.
-pub fn observed_keys(agg: &DataFrame, dims: &[Dimension]) -> PolarsResult<Vec<Vec<String>>> {
+fn observed_keys(agg: &DataFrame, dims: &[Dimension]) -> PolarsResult<Vec<Vec<String>>> {
     dims.iter()
         .map(|d| {
             let c = agg.column(&d.key_column())?.str()?.clone();
@@ -364,7 +410,7 @@ pub fn observed_keys(agg: &DataFrame, dims: &[Dimension]) -> PolarsResult<Vec<Ve
 }
 
 /// The group key of row `i` of an aggregated frame, joined for lookup.
-pub fn row_key(agg: &DataFrame, dims: &[Dimension], i: usize) -> PolarsResult<String> {
+fn row_key(agg: &DataFrame, dims: &[Dimension], i: usize) -> PolarsResult<String> {
     let parts: PolarsResult<Vec<String>> = dims
         .iter()
         .map(|d| {
@@ -379,7 +425,7 @@ pub fn row_key(agg: &DataFrame, dims: &[Dimension], i: usize) -> PolarsResult<St
     Ok(parts?.join("\u{1}"))
 }
 
-pub fn combination_key(combo: &[&KeyValue]) -> String {
+fn combination_key(combo: &[&KeyValue]) -> String {
     combo
         .iter()
         .map(|v| v.key.as_str())

@@ -1,4 +1,6 @@
 //! Computing tables from checked rows. Returns data, never text.
 
+pub mod funnel;
 pub mod groups;
+pub mod hotline;
 pub mod rates;

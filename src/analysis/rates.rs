@@ -7,8 +7,6 @@
 //! with at least `min_cases` decided cases are Benjamini–Hochberg adjusted
 //! together, and only an adjusted p below alpha makes a row above/below.
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 
 use super::groups::{self, Dimension, KeyValue};
@@ -171,45 +169,17 @@ pub fn compute(
         ])
         .collect()?;
 
-    let mut counts: HashMap<String, OutcomeCounts> = HashMap::new();
-    let number = |name: &str, i: usize| -> PolarsResult<u64> {
-        Ok(agg
-            .column(name)?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .get(i)
-            .unwrap_or(0))
-    };
-    for i in 0..agg.height() {
-        counts.insert(
-            groups::row_key(&agg, &opts.by, i)?,
-            OutcomeCounts {
-                successes: number("successes", i)?,
-                failures: number("failures", i)?,
-                withdrawn: number("withdrawn", i)?,
-            },
-        );
-    }
-
-    let observed = groups::observed_keys(&agg, &opts.by)?;
-    let domains: Vec<Vec<KeyValue>> = opts
-        .by
-        .iter()
-        .zip(&observed)
-        .map(|(&d, seen)| groups::domain(d, regions, &opts.period, seen, lang))
-        .collect();
     let mut total_counts = OutcomeCounts::default();
-    let mut rows: Vec<RateRow> = groups::combinations(&domains)
-        .into_iter()
-        .map(|combo| {
-            let c = counts
-                .get(&groups::combination_key(&combo))
-                .copied()
-                .unwrap_or_default();
-            total_counts.add(&c);
-            rate_row(combo.into_iter().cloned().collect(), c, opts)
-        })
-        .collect();
+    let mut rows = Vec::new();
+    for (keys, i) in groups::full_table(&agg, &opts.by, regions, &opts.period, lang)? {
+        let c = OutcomeCounts {
+            successes: groups::count_at(&agg, "successes", i)?,
+            failures: groups::count_at(&agg, "failures", i)?,
+            withdrawn: groups::count_at(&agg, "withdrawn", i)?,
+        };
+        total_counts.add(&c);
+        rows.push(rate_row(keys, c, opts));
+    }
     judge(&mut rows, opts);
 
     let mut total = rate_row(Vec::new(), total_counts, opts);

@@ -1,6 +1,8 @@
 //! One module per subcommand, each with a single `run`; the helpers here
 //! (loading input, choosing the period, writing output) are shared by all.
 
+pub mod funnel;
+pub mod hotline;
 pub mod rates;
 pub mod sample;
 pub mod validate;
@@ -22,6 +24,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Rates(args) => rates::run(&args),
+        Command::Hotline(args) => hotline::run(&args),
+        Command::Funnel(args) => funnel::run(&args),
         Command::Sample(args) => sample::run(&args),
     }
 }
@@ -93,6 +97,63 @@ pub fn period(args: &PeriodArgs) -> Result<Period> {
     Ok(p)
 }
 
+/// The groupings a command accepts; any other `--by` is a usage error.
+pub fn dimensions(
+    by: &[crate::analysis::groups::Dimension],
+    allowed: &[crate::analysis::groups::Dimension],
+    what: &str,
+) -> Result<Vec<crate::analysis::groups::Dimension>> {
+    let mut out = Vec::new();
+    for d in by {
+        if !allowed.contains(d) {
+            let names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
+            anyhow::bail!(
+                "--by {}: {what} can be grouped by {}",
+                d.name(),
+                names.join(", ")
+            );
+        }
+        if !out.contains(d) {
+            out.push(*d);
+        }
+    }
+    Ok(out)
+}
+
+/// The key cells of a row; for a total row (`Some((width, at, label))`)
+/// the label in the first key column a table shows, the others empty.
+pub fn key_cells(
+    keys: &[crate::analysis::groups::KeyValue],
+    total: Option<(usize, usize, &str)>,
+) -> Vec<crate::render::Value> {
+    use crate::render::Value;
+    match total {
+        Some((width, at, label)) => (0..width)
+            .map(|i| {
+                if i == at {
+                    Value::text(label)
+                } else {
+                    Value::Null
+                }
+            })
+            .collect(),
+        None => keys.iter().flat_map(|k| k.cells.clone()).collect(),
+    }
+}
+
+/// The accounting lines of the files of one kind.
+pub fn accounting_lines(
+    logs: &Logs,
+    kind: crate::ingest::schema::LogKind,
+    lang: Lang,
+) -> Vec<String> {
+    logs.files
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| accounting_line(f, lang))
+        .collect()
+}
+
 /// `file (UTF-8): read N = accepted + duplicates + superseded + rejected`.
 pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
     match lang {
@@ -125,18 +186,43 @@ pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
 /// Excel) or to standard output. For machine formats on standard output the
 /// row accounting goes to standard error, so every run still shows it.
 pub fn emit(table: &Table, output: &OutputArgs, accounting: &[String]) -> Result<()> {
+    emit_with(table, &[], &[], output, accounting)
+}
+
+/// As [`emit`], with remarks (findings) and further tables after the main
+/// one. Machine formats (csv, json) carry the main table only; the remarks
+/// then go to standard error with the accounting.
+pub fn emit_with(
+    table: &Table,
+    remarks: &[String],
+    supplements: &[Table],
+    output: &OutputArgs,
+    accounting: &[String],
+) -> Result<()> {
     let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = render::render(
-        table,
-        output.format,
-        &RenderOptions {
-            lang: output.lang,
-            colour,
-        },
-    );
-    if output.format != Format::Table && output.format != Format::Markdown {
-        for line in accounting {
+    let opts = RenderOptions {
+        lang: output.lang,
+        colour,
+    };
+    let for_people = matches!(output.format, Format::Table | Format::Markdown);
+    let mut text = render::render(table, output.format, &opts);
+    if for_people {
+        for remark in remarks {
+            match output.format {
+                Format::Markdown => text.push_str(&format!("\n- {remark}")),
+                _ => text.push_str(&format!("{remark}\n")),
+            }
+        }
+        if output.format == Format::Markdown && !remarks.is_empty() {
+            text.push('\n');
+        }
+        for s in supplements {
+            text.push('\n');
+            text.push_str(&render::render(s, output.format, &opts));
+        }
+    } else {
+        for line in accounting.iter().chain(remarks) {
             eprintln!("{line}");
         }
     }

@@ -26,16 +26,10 @@ const RATES_DIMENSIONS: [Dimension; 6] = [
 ];
 
 pub fn run(args: &RatesArgs) -> Result<ExitCode> {
-    if let Some(d) = args.by.iter().find(|d| !RATES_DIMENSIONS.contains(d)) {
-        anyhow::bail!(
-            "--by {}: mediation cases can be grouped by prefecture, county, channel, source, \
-             dispute_type or month",
-            d.name()
-        );
-    }
+    let by = super::dimensions(&args.by, &RATES_DIMENSIONS, "mediation cases")?;
     let (logs, regions) = super::load(&args.input)?;
     let opts = RatesOptions {
-        by: dedup(&args.by),
+        by,
         period: super::period(&args.period)?,
         baseline: args.baseline,
         alpha: args.alpha,
@@ -47,25 +41,11 @@ pub fn run(args: &RatesArgs) -> Result<ExitCode> {
     if args.sort == RateSort::Rate {
         rates::sort_by_rate(&mut result.rows);
     }
-    let accounting: Vec<String> = logs
-        .files
-        .iter()
-        .filter(|f| f.kind == crate::ingest::schema::LogKind::Mediation)
-        .map(|f| super::accounting_line(f, lang))
-        .collect();
+    let accounting =
+        super::accounting_lines(&logs, crate::ingest::schema::LogKind::Mediation, lang);
     let table = rates_table(&result, &opts, lang, &accounting);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
-    let mut out: Vec<T> = Vec::new();
-    for &i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
 }
 
 /// The denominator, named in every table's header.
@@ -148,18 +128,7 @@ pub fn rates_table(
 
 /// A row's cells; for the total row, the key cells say "province total".
 fn row_values(r: &RateRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
-    let mut cells: Vec<Value> = match total_keys {
-        Some((width, label_at, label)) => (0..width)
-            .map(|i| {
-                if i == label_at {
-                    Value::text(label)
-                } else {
-                    Value::Null
-                }
-            })
-            .collect(),
-        None => r.keys.iter().flat_map(|k| k.cells.clone()).collect(),
-    };
+    let mut cells = super::key_cells(&r.keys, total_keys);
     let c = &r.counts;
     cells.extend([
         Value::Int(c.closed() as i64),

@@ -1,0 +1,283 @@
+//! The hotline → mediation referral funnel, by the ticket's region.
+//!
+//! Over tickets handled 转调解 (received in the period, when one is given):
+//! referred → linked (named by at least one case's hotline_ticket_id) →
+//! closed (at least one linked case closed: success, failure or withdrawn)
+//! → successes (at least one linked case succeeded). Also the data-quality
+//! findings that links raise.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::groups::{self, Dimension, KeyValue};
+use crate::Lang;
+use crate::period::Period;
+use crate::regions::RegionTable;
+
+#[derive(Debug, Clone)]
+pub struct FunnelOptions {
+    pub by: Dimension,
+    pub period: Period,
+    /// A referred ticket with no case this many days after the call is a finding.
+    pub link_days: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunnelRow {
+    pub keys: Vec<KeyValue>,
+    pub referred: u64,
+    pub linked: u64,
+    pub closed: u64,
+    pub successes: u64,
+}
+
+fn ratio(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+impl FunnelRow {
+    pub fn referred_to_linked(&self) -> Option<f64> {
+        ratio(self.linked, self.referred)
+    }
+    pub fn linked_to_closed(&self) -> Option<f64> {
+        ratio(self.closed, self.linked)
+    }
+    pub fn closed_to_success(&self) -> Option<f64> {
+        ratio(self.successes, self.closed)
+    }
+}
+
+/// A case linked to a ticket of another prefecture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossRegionLink {
+    pub case_id: String,
+    pub ticket_id: String,
+    pub case_prefecture: u32,
+    pub ticket_prefecture: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Cases whose hotline_ticket_id matches no ticket.
+    pub orphan_links: Vec<String>,
+    /// 12351转入 cases with no ticket id.
+    pub hotline_cases_without_ticket: Vec<String>,
+    /// Referred tickets with no case `link_days` after the call, as of `as_of`.
+    pub unlinked_tickets: Vec<String>,
+    pub cross_region_links: Vec<CrossRegionLink>,
+    /// The latest date in the data: "now" for the link deadline.
+    pub as_of: Option<NaiveDate>,
+}
+
+pub struct Funnel {
+    pub rows: Vec<FunnelRow>,
+    pub total: FunnelRow,
+    pub findings: Findings,
+}
+
+fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|s| s.unwrap_or("").to_string())
+        .collect())
+}
+
+fn latest_date(hotline: &DataFrame, mediation: &DataFrame) -> PolarsResult<Option<NaiveDate>> {
+    let days = |df: &DataFrame, columns: [Expr; 2]| -> PolarsResult<Vec<Option<i32>>> {
+        let maxima = df
+            .clone()
+            .lazy()
+            .select(columns.map(|c| c.max().cast(DataType::Int32)))
+            .collect()?;
+        maxima
+            .columns()
+            .iter()
+            .map(|c| Ok(c.i32()?.get(0)))
+            .collect()
+    };
+    let mut all = days(
+        hotline,
+        [col("received_at").dt().date(), col("closed_at").dt().date()],
+    )?;
+    all.extend(days(mediation, [col("received_on"), col("closed_on")])?);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    Ok(all
+        .into_iter()
+        .flatten()
+        .max()
+        .map(|d| epoch + chrono::Duration::days(d as i64)))
+}
+
+pub fn compute(
+    hotline: &DataFrame,
+    mediation: &DataFrame,
+    regions: &RegionTable,
+    opts: &FunnelOptions,
+    lang: Lang,
+) -> PolarsResult<Funnel> {
+    let day = col("received_at").dt().date();
+    let dims = [opts.by];
+    // Per ticket id: how many cases name it, whether one is closed / succeeded.
+    let links = mediation
+        .clone()
+        .lazy()
+        .filter(col("hotline_ticket_id").is_not_null())
+        .group_by([col("hotline_ticket_id").alias("ticket_id")])
+        .agg([
+            len().alias("__cases"),
+            col("outcome")
+                .neq(lit("pending"))
+                .any(true)
+                .alias("__closed"),
+            col("outcome")
+                .eq(lit("success"))
+                .any(true)
+                .alias("__success"),
+        ]);
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    let tickets = hotline
+        .clone()
+        .lazy()
+        .filter(
+            opts.period
+                .contains(day.clone())
+                .and(col("handling").eq(lit("referred"))),
+        )
+        .with_column(groups::key_expr(opts.by, regions, day.clone()))
+        .join(links, [col("ticket_id")], [col("ticket_id")], args)
+        .with_columns([
+            col("__cases").is_not_null().alias("__linked"),
+            col("__closed").fill_null(lit(false)),
+            col("__success").fill_null(lit(false)),
+        ])
+        .collect()?;
+    let counts = [
+        len().alias("referred"),
+        col("__linked").sum().alias("linked"),
+        col("__closed").sum().alias("closed"),
+        col("__success").sum().alias("successes"),
+    ];
+    let agg = tickets
+        .clone()
+        .lazy()
+        .group_by(groups::key_columns(&dims))
+        .agg(counts.clone())
+        .collect()?;
+    let row = |keys: Vec<KeyValue>, df: &DataFrame, i: Option<usize>| -> PolarsResult<FunnelRow> {
+        Ok(FunnelRow {
+            keys,
+            referred: groups::count_at(df, "referred", i)?,
+            linked: groups::count_at(df, "linked", i)?,
+            closed: groups::count_at(df, "closed", i)?,
+            successes: groups::count_at(df, "successes", i)?,
+        })
+    };
+    let rows = groups::full_table(&agg, &dims, regions, &opts.period, lang)?
+        .into_iter()
+        .map(|(keys, i)| row(keys, &agg, i))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let total_agg = tickets.clone().lazy().select(counts).collect()?;
+    let total = row(Vec::new(), &total_agg, Some(0))?;
+
+    let findings = findings(hotline, mediation, &tickets, opts)?;
+    Ok(Funnel {
+        rows,
+        total,
+        findings,
+    })
+}
+
+fn findings(
+    hotline: &DataFrame,
+    mediation: &DataFrame,
+    referred: &DataFrame,
+    opts: &FunnelOptions,
+) -> PolarsResult<Findings> {
+    let ticket_ids = hotline
+        .column("ticket_id")?
+        .as_materialized_series()
+        .clone();
+    let orphans = mediation
+        .clone()
+        .lazy()
+        .filter(
+            col("hotline_ticket_id").is_not_null().and(
+                col("hotline_ticket_id")
+                    .is_in(lit(ticket_ids).implode(false), false)
+                    .not(),
+            ),
+        )
+        .sort(["case_id"], SortMultipleOptions::default())
+        .collect()?;
+    let without_ticket = mediation
+        .clone()
+        .lazy()
+        .filter(
+            col("source")
+                .eq(lit("hotline"))
+                .and(col("hotline_ticket_id").is_null()),
+        )
+        .sort(["case_id"], SortMultipleOptions::default())
+        .collect()?;
+
+    let as_of = latest_date(hotline, mediation)?;
+    let unlinked = match as_of {
+        Some(as_of) => {
+            let deadline = as_of - chrono::Duration::days(opts.link_days);
+            referred
+                .clone()
+                .lazy()
+                .filter(
+                    col("__linked")
+                        .not()
+                        .and(col("received_at").dt().date().lt(lit(deadline))),
+                )
+                .sort(["ticket_id"], SortMultipleOptions::default())
+                .collect()?
+        }
+        None => referred.clear(),
+    };
+
+    // Cases linked to a ticket of another prefecture.
+    let tickets = hotline.clone().lazy().select([
+        col("ticket_id").alias("hotline_ticket_id"),
+        col("prefecture_code").alias("__ticket_prefecture"),
+    ]);
+    let cross = mediation
+        .clone()
+        .lazy()
+        .filter(col("hotline_ticket_id").is_not_null())
+        .join(
+            tickets,
+            [col("hotline_ticket_id")],
+            [col("hotline_ticket_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("prefecture_code").neq(col("__ticket_prefecture")))
+        .sort(["case_id"], SortMultipleOptions::default())
+        .collect()?;
+    let case_pref = cross.column("prefecture_code")?.u32()?.clone();
+    let ticket_pref = cross.column("__ticket_prefecture")?.u32()?.clone();
+    let cross_region_links = strings(&cross, "case_id")?
+        .into_iter()
+        .zip(strings(&cross, "hotline_ticket_id")?)
+        .enumerate()
+        .map(|(i, (case_id, ticket_id))| CrossRegionLink {
+            case_id,
+            ticket_id,
+            case_prefecture: case_pref.get(i).unwrap_or(0),
+            ticket_prefecture: ticket_pref.get(i).unwrap_or(0),
+        })
+        .collect();
+
+    Ok(Findings {
+        orphan_links: strings(&orphans, "case_id")?,
+        hotline_cases_without_ticket: strings(&without_ticket, "case_id")?,
+        unlinked_tickets: strings(&unlinked, "ticket_id")?,
+        cross_region_links,
+        as_of,
+    })
+}

@@ -1,0 +1,233 @@
+//! `disputes funnel`: the hotline → mediation referral funnel per region,
+//! the data-quality findings its links raise, and the success rate of
+//! hotline-referred cases beside court- and arbitration-referred ones.
+//!
+//! Columns of csv/json: prefecture_code, prefecture (and county_code,
+//! county with `--by county`), referred, linked, closed, successes,
+//! referred_to_linked, linked_to_closed, closed_to_success.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::Lang;
+use crate::analysis::funnel::{self, Findings, Funnel, FunnelOptions, FunnelRow};
+use crate::analysis::groups::Dimension;
+use crate::analysis::rates::{self, RatesOptions};
+use crate::cli::{FunnelArgs, FunnelBy};
+use crate::ingest::schema::LogKind;
+use crate::regions::RegionTable;
+use crate::render::{Column, ColumnKind, Table, Value};
+
+/// At most this many ids are listed per finding; the count is always given.
+const LISTED_IDS: usize = 50;
+
+pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
+    if args.link_days < 0 {
+        anyhow::bail!("--link-days must not be negative");
+    }
+    let (logs, regions) = super::load(&args.input)?;
+    let period = super::period(&args.period)?;
+    let opts = FunnelOptions {
+        by: match args.by {
+            FunnelBy::Prefecture => Dimension::Prefecture,
+            FunnelBy::County => Dimension::County,
+        },
+        period: period.clone(),
+        link_days: args.link_days,
+    };
+    let lang = args.output.lang;
+    let result = funnel::compute(&logs.hotline, &logs.mediation, &regions, &opts, lang)?;
+
+    let mut accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
+    accounting.extend(super::accounting_lines(&logs, LogKind::Mediation, lang));
+    let table = funnel_table(&result, &opts, lang, &accounting);
+    let remarks = findings_lines(&result.findings, &regions, args.link_days, lang);
+
+    // The same computation as `rates --by source`, so the two always agree.
+    let by_source = RatesOptions {
+        by: vec![Dimension::Source],
+        period,
+        baseline: 0.5,
+        alpha: 0.05,
+        min_cases: 10,
+        withdrawn_as_failure: false,
+    };
+    let source_rates = rates::compute(&logs.mediation, &regions, &by_source, lang)?;
+    let comparison = super::rates::rates_table(&source_rates, &by_source, lang, &[]);
+    super::emit_with(&table, &remarks, &[comparison], &args.output, &accounting)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn funnel_table(
+    result: &Funnel,
+    opts: &FunnelOptions,
+    lang: Lang,
+    accounting: &[String],
+) -> Table {
+    let mut columns: Vec<Column> = opts.by.columns();
+    let key_width = columns.len();
+    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
+    columns.extend([
+        Column::new("referred", "转调解工单", "referred", ColumnKind::Count),
+        Column::new("linked", "已关联案件", "linked", ColumnKind::Count),
+        Column::new("closed", "案件已结案", "closed", ColumnKind::Count),
+        Column::new("successes", "调解成功", "successes", ColumnKind::Count),
+        Column::new(
+            "referred_to_linked",
+            "关联率",
+            "referred→linked",
+            ColumnKind::Rate,
+        ),
+        Column::new(
+            "linked_to_closed",
+            "结案率",
+            "linked→closed",
+            ColumnKind::Rate,
+        ),
+        Column::new(
+            "closed_to_success",
+            "成功率",
+            "closed→success",
+            ColumnKind::Rate,
+        ),
+    ]);
+    let period = opts.period.label(lang);
+    let (title, mut notes, total_label) = match lang {
+        Lang::Zh => (
+            format!("12351转调解漏斗（按{}）", opts.by.label(lang)),
+            vec![
+                format!("按来电时间统计 {period} 受理、处理方式为转调解的工单，按工单所属地区"),
+                "已关联 = 至少一件调解案件的热线工单编号指向该工单；已结案 = 关联案件中至少一件已结案（成功、不成功或撤回）；调解成功 = 至少一件调解成功".to_string(),
+                "关联率 = 已关联 / 转调解；结案率 = 已结案 / 已关联；成功率 = 调解成功 / 已结案（均按工单计）".to_string(),
+            ],
+            "全省合计",
+        ),
+        Lang::En => (
+            format!("12351 referral funnel by {}", opts.by.label(lang)),
+            vec![
+                format!("tickets received {period} (by received_at) and handled 转调解, by the ticket's region"),
+                "linked = named by at least one case's hotline_ticket_id; closed = at least one linked case closed (success, failure or withdrawn); successes = at least one linked case succeeded".to_string(),
+                "rates step to step, counted in tickets: linked / referred, closed / linked, successes / closed".to_string(),
+            ],
+            "Province total",
+        ),
+    };
+    notes.extend(accounting.iter().cloned());
+    let rows = result.rows.iter().map(|r| row_values(r, None)).collect();
+    let total = row_values(&result.total, Some((key_width, label_at, total_label)));
+    Table {
+        title,
+        notes,
+        columns,
+        rows,
+        total: Some(total),
+    }
+}
+
+fn row_values(r: &FunnelRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
+    let mut cells = super::key_cells(&r.keys, total_keys);
+    cells.extend([
+        Value::Int(r.referred as i64),
+        Value::Int(r.linked as i64),
+        Value::Int(r.closed as i64),
+        Value::Int(r.successes as i64),
+        Value::opt_float(r.referred_to_linked()),
+        Value::opt_float(r.linked_to_closed()),
+        Value::opt_float(r.closed_to_success()),
+    ]);
+    cells
+}
+
+fn id_list(ids: &[String], lang: Lang) -> String {
+    let shown = ids
+        .iter()
+        .take(LISTED_IDS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (ids.len() > LISTED_IDS, lang) {
+        (false, _) => shown,
+        (true, Lang::Zh) => format!("{shown} 等 {} 个", ids.len()),
+        (true, Lang::En) => format!("{shown} and {} more", ids.len() - LISTED_IDS),
+    }
+}
+
+/// The data-quality findings, one line each.
+pub fn findings_lines(
+    f: &Findings,
+    regions: &RegionTable,
+    link_days: i64,
+    lang: Lang,
+) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let mut lines = vec![if zh {
+        "数据质量：".to_string()
+    } else {
+        "Data quality:".to_string()
+    }];
+    let none = if zh { "无" } else { "none" };
+    let count_and_ids = |ids: &[String]| {
+        if ids.is_empty() {
+            none.to_string()
+        } else {
+            format!("{} — {}", ids.len(), id_list(ids, lang))
+        }
+    };
+    lines.push(if zh {
+        format!(
+            "孤立关联（热线工单编号在热线记录中找不到的案件）：{}",
+            count_and_ids(&f.orphan_links)
+        )
+    } else {
+        format!(
+            "orphan links (cases whose hotline_ticket_id matches no ticket): {}",
+            count_and_ids(&f.orphan_links)
+        )
+    });
+    lines.push(if zh {
+        format!(
+            "来源为12351转入但没有热线工单编号的案件：{}",
+            count_and_ids(&f.hotline_cases_without_ticket)
+        )
+    } else {
+        format!(
+            "12351转入 cases with no ticket id: {}",
+            count_and_ids(&f.hotline_cases_without_ticket)
+        )
+    });
+    let as_of = f.as_of.map_or("—".to_string(), |d| d.to_string());
+    lines.push(if zh {
+        format!(
+            "来电 {link_days} 天后仍无案件的转调解工单（截至数据最后日期 {as_of}）：{}",
+            count_and_ids(&f.unlinked_tickets)
+        )
+    } else {
+        format!(
+            "referred tickets with no case {link_days} days after the call (as of the data's last date, {as_of}): {}",
+            count_and_ids(&f.unlinked_tickets)
+        )
+    });
+    let cross: Vec<String> = f
+        .cross_region_links
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({}) → {} ({})",
+                c.case_id,
+                regions.name_of(c.case_prefecture),
+                c.ticket_id,
+                regions.name_of(c.ticket_prefecture)
+            )
+        })
+        .collect();
+    lines.push(if zh {
+        format!("案件与所关联工单不在同一市州：{}", count_and_ids(&cross))
+    } else {
+        format!(
+            "cases whose linked ticket lies in another prefecture: {}",
+            count_and_ids(&cross)
+        )
+    });
+    lines
+}

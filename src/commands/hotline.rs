@@ -1,0 +1,145 @@
+//! `disputes hotline`: how the 12351 hotline served callers, per group.
+//!
+//! Columns of csv/json: the group keys (regions as code and name), received,
+//! closed, closure_rate, median_hours_to_close, p90_hours_to_close,
+//! on_time_rate, satisfaction_rate, referred, referral_rate. Every region
+//! appears, zeros included; the terminal table adds a province total row.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::Lang;
+use crate::analysis::groups::Dimension;
+use crate::analysis::hotline::{self, HotlineFigures, HotlineOptions, HotlineRow};
+use crate::cli::HotlineArgs;
+use crate::ingest::schema::LogKind;
+use crate::render::{Column, ColumnKind, Table, Value};
+
+/// The groupings a hotline table can use.
+const HOTLINE_DIMENSIONS: [Dimension; 5] = [
+    Dimension::Prefecture,
+    Dimension::County,
+    Dimension::Category,
+    Dimension::Handling,
+    Dimension::Month,
+];
+
+pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
+    let by = super::dimensions(&args.by, &HOTLINE_DIMENSIONS, "hotline tickets")?;
+    if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
+        anyhow::bail!("--sla-days must be a positive number of days");
+    }
+    let (logs, regions) = super::load(&args.input)?;
+    let opts = HotlineOptions {
+        by,
+        period: super::period(&args.period)?,
+        sla_days: args.sla_days,
+    };
+    let lang = args.output.lang;
+    let figures = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
+    let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
+    let table = hotline_table(&figures, &opts, lang, &accounting);
+    super::emit(&table, &args.output, &accounting)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn hotline_table(
+    figures: &HotlineFigures,
+    opts: &HotlineOptions,
+    lang: Lang,
+    accounting: &[String],
+) -> Table {
+    let mut columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
+    let key_width = columns.len();
+    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
+    columns.extend([
+        Column::new("received", "受理", "received", ColumnKind::Count),
+        Column::new("closed", "办结", "closed", ColumnKind::Count),
+        Column::new("closure_rate", "办结率", "closure rate", ColumnKind::Rate),
+        Column::new(
+            "median_hours_to_close",
+            "办结用时中位数(小时)",
+            "median hours",
+            ColumnKind::Hours,
+        ),
+        Column::new(
+            "p90_hours_to_close",
+            "办结用时P90(小时)",
+            "p90 hours",
+            ColumnKind::Hours,
+        ),
+        Column::new("on_time_rate", "按时办结率", "on time", ColumnKind::Rate),
+        Column::new(
+            "satisfaction_rate",
+            "满意率",
+            "satisfaction",
+            ColumnKind::Rate,
+        ),
+        Column::new("referred", "转调解", "referred", ColumnKind::Count),
+        Column::new(
+            "referral_rate",
+            "转调解率",
+            "referral rate",
+            ColumnKind::Rate,
+        ),
+    ]);
+    let total_label = match lang {
+        Lang::Zh => "全省合计",
+        Lang::En => "Province total",
+    };
+    let by: Vec<&str> = opts.by.iter().map(|d| d.label(lang)).collect();
+    let period = opts.period.label(lang);
+    let sla = opts.sla_days;
+    let (title, notes) = match lang {
+        Lang::Zh => (
+            format!("12351热线服务情况（按{}）", by.join(" × ")),
+            vec![
+                format!("按来电时间统计 {period} 受理的工单；办结率 = 已办结 / 受理"),
+                format!(
+                    "办结用时 = 办结时间 − 来电时间，只计已办结工单，中位数与P90为线性插值；按时 = {sla} 天（{}小时）内办结，按时办结率 = 按时 / 已办结",
+                    24.0 * sla
+                ),
+                "满意率 = (满意 + 基本满意) / 已评价（满意、基本满意、不满意）；转调解率 = 转调解 / 受理".to_string(),
+            ],
+        ),
+        Lang::En => (
+            format!("12351 hotline service by {}", by.join(" × ")),
+            vec![
+                format!("tickets received {period} (by received_at); closure rate = closed / received"),
+                format!(
+                    "hours to close = closed_at − received_at over closed tickets, median and p90 by linear interpolation; on time = closed within {sla} days ({} h), on-time rate = on time / closed",
+                    24.0 * sla
+                ),
+                "satisfaction = (满意 + 基本满意) / evaluated (满意, 基本满意, 不满意); referral rate = 转调解 / received".to_string(),
+            ],
+        ),
+    };
+    let mut notes = notes;
+    notes.extend(accounting.iter().cloned());
+    let rows = figures.rows.iter().map(|r| row_values(r, None)).collect();
+    let total = row_values(&figures.total, Some((key_width, label_at, total_label)));
+    Table {
+        title,
+        notes,
+        columns,
+        rows,
+        total: Some(total),
+    }
+}
+
+fn row_values(r: &HotlineRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
+    let mut cells = super::key_cells(&r.keys, total_keys);
+    cells.extend([
+        Value::Int(r.received as i64),
+        Value::Int(r.closed as i64),
+        Value::opt_float(r.closure_rate),
+        Value::opt_float(r.median_hours_to_close),
+        Value::opt_float(r.p90_hours_to_close),
+        Value::opt_float(r.on_time_rate),
+        Value::opt_float(r.satisfaction_rate),
+        Value::Int(r.referred as i64),
+        Value::opt_float(r.referral_rate),
+    ]);
+    cells
+}
