@@ -616,3 +616,16 @@ fn the_same_case_in_two_files_is_compared_after_normalising() {
     let (_, json) = validate_json(&ws, &["--mediation", "a.csv", "b.csv"]);
     assert_eq!(file_counts(&json, 1), (1, 0, 1, 0, 0));
 }
+
+#[test]
+fn a_phone_in_the_wrong_column_is_masked_in_the_reason() {
+    let ws = Workspace::new();
+    ws.write(
+        "h.csv",
+        &hotline_csv(&["T1,13800131234,武汉,,欠薪,转办,办理中,,,,"]),
+    );
+    let run = ws.run(&["validate", "--hotline", "h.csv", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("138****1234"), "{}", run.stdout);
+    assert!(!run.stdout.contains("13800131234"));
+}

@@ -189,6 +189,33 @@ pub fn mask_phone(digits: &str) -> String {
     }
 }
 
+/// Masks every run of exactly 11 digits that looks like a mobile number
+/// (1[3-9]…) inside free text, e.g. a phone typed into the wrong column
+/// and quoted in a reject reason.
+pub fn mask_phones_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        let b = digits.as_bytes();
+        if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+            out.push_str(&mask_phone(digits));
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +332,18 @@ mod tests {
         assert_eq!(parse_integer("3.0"), Some(3));
         assert_eq!(parse_integer("3.5"), None);
         assert_eq!(parse_integer("three"), None);
+    }
+
+    #[test]
+    fn phones_inside_text_are_masked() {
+        assert_eq!(
+            mask_phones_in("received_at \"13800131234\" is not a date"),
+            "received_at \"138****1234\" is not a date"
+        );
+        assert_eq!(
+            mask_phones_in("RX2023060100123 45078"),
+            "RX2023060100123 45078"
+        );
     }
 
     #[test]

@@ -564,10 +564,11 @@ fn describe(
         }
     };
     Ok(RowReject {
+        // Reasons quote cell values; a phone typed in the wrong column stays masked.
+        reason: parse::mask_phones_in(&reason),
         line: raw.lines[row],
         column: cell.map(|i| i + 1),
         column_name: Some(cell.map_or(spec.name.to_string(), |i| raw.header[i].trim().to_string())),
-        reason,
         raw: raw.raw_record(row).to_string(),
     })
 }
