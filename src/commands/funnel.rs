@@ -65,10 +65,8 @@ pub fn funnel_table(
     lang: Lang,
     accounting: &[String],
 ) -> Table {
-    let mut columns: Vec<Column> = opts.by.columns();
-    let key_width = columns.len();
-    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
-    columns.extend([
+    let key_columns: Vec<Column> = opts.by.columns();
+    let figure_columns = vec![
         Column::new("referred", "转调解工单", "referred", ColumnKind::Count),
         Column::new("linked", "已关联案件", "linked", ColumnKind::Count),
         Column::new("closed", "案件已结案", "closed", ColumnKind::Count),
@@ -91,9 +89,9 @@ pub fn funnel_table(
             "closed→success",
             ColumnKind::Rate,
         ),
-    ]);
+    ];
     let period = opts.period.label(lang);
-    let (title, mut notes, total_label) = match lang {
+    let (title, mut notes) = match lang {
         Lang::Zh => (
             format!("12351转调解漏斗（按{}）", opts.by.label(lang)),
             vec![
@@ -101,7 +99,6 @@ pub fn funnel_table(
                 "已关联 = 至少一件调解案件的热线工单编号指向该工单；已结案 = 关联案件中至少一件已结案（成功、不成功或撤回）；调解成功 = 至少一件调解成功".to_string(),
                 "关联率 = 已关联 / 转调解；结案率 = 已结案 / 已关联；成功率 = 调解成功 / 已结案（均按工单计）".to_string(),
             ],
-            "全省合计",
         ),
         Lang::En => (
             format!("12351 referral funnel by {}", opts.by.label(lang)),
@@ -110,24 +107,27 @@ pub fn funnel_table(
                 "linked = named by at least one case's hotline_ticket_id; closed = at least one linked case closed (success, failure or withdrawn); successes = at least one linked case succeeded".to_string(),
                 "rates step to step, counted in tickets: linked / referred, closed / linked, successes / closed".to_string(),
             ],
-            "Province total",
         ),
     };
     notes.extend(accounting.iter().cloned());
-    let rows = result.rows.iter().map(|r| row_values(r, None)).collect();
-    let total = row_values(&result.total, Some((key_width, label_at, total_label)));
-    Table {
+    let rows = result
+        .rows
+        .iter()
+        .map(|r| (r.keys.as_slice(), figures(r)))
+        .collect();
+    super::grouped_table(
         title,
         notes,
-        columns,
+        key_columns,
+        figure_columns,
         rows,
-        total: Some(total),
-    }
+        figures(&result.total),
+        lang,
+    )
 }
 
-fn row_values(r: &FunnelRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
-    let mut cells = super::key_cells(&r.keys, total_keys);
-    cells.extend([
+fn figures(r: &FunnelRow) -> Vec<Value> {
+    vec![
         Value::Int(r.referred as i64),
         Value::Int(r.linked as i64),
         Value::Int(r.closed as i64),
@@ -135,8 +135,7 @@ fn row_values(r: &FunnelRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Va
         Value::opt_float(r.referred_to_linked()),
         Value::opt_float(r.linked_to_closed()),
         Value::opt_float(r.closed_to_success()),
-    ]);
-    cells
+    ]
 }
 
 fn id_list(ids: &[String], lang: Lang) -> String {

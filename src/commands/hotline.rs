@@ -37,23 +37,21 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
         sla_days: args.sla_days,
     };
     let lang = args.output.lang;
-    let figures = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
+    let result = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
     let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
-    let table = hotline_table(&figures, &opts, lang, &accounting);
+    let table = hotline_table(&result, &opts, lang, &accounting);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn hotline_table(
-    figures: &HotlineFigures,
+    result: &HotlineFigures,
     opts: &HotlineOptions,
     lang: Lang,
     accounting: &[String],
 ) -> Table {
-    let mut columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
-    let key_width = columns.len();
-    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
-    columns.extend([
+    let key_columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
+    let figure_columns = vec![
         Column::new("received", "受理", "received", ColumnKind::Count),
         Column::new("closed", "办结", "closed", ColumnKind::Count),
         Column::new("closure_rate", "办结率", "closure rate", ColumnKind::Rate),
@@ -83,11 +81,7 @@ pub fn hotline_table(
             "referral rate",
             ColumnKind::Rate,
         ),
-    ]);
-    let total_label = match lang {
-        Lang::Zh => "全省合计",
-        Lang::En => "Province total",
-    };
+    ];
     let by: Vec<&str> = opts.by.iter().map(|d| d.label(lang)).collect();
     let period = opts.period.label(lang);
     let sla = opts.sla_days;
@@ -117,20 +111,24 @@ pub fn hotline_table(
     };
     let mut notes = notes;
     notes.extend(accounting.iter().cloned());
-    let rows = figures.rows.iter().map(|r| row_values(r, None)).collect();
-    let total = row_values(&figures.total, Some((key_width, label_at, total_label)));
-    Table {
+    let rows = result
+        .rows
+        .iter()
+        .map(|r| (r.keys.as_slice(), figures(r)))
+        .collect();
+    super::grouped_table(
         title,
         notes,
-        columns,
+        key_columns,
+        figure_columns,
         rows,
-        total: Some(total),
-    }
+        figures(&result.total),
+        lang,
+    )
 }
 
-fn row_values(r: &HotlineRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
-    let mut cells = super::key_cells(&r.keys, total_keys);
-    cells.extend([
+fn figures(r: &HotlineRow) -> Vec<Value> {
+    vec![
         Value::Int(r.received as i64),
         Value::Int(r.closed as i64),
         Value::opt_float(r.closure_rate),
@@ -140,6 +138,5 @@ fn row_values(r: &HotlineRow, total_keys: Option<(usize, usize, &str)>) -> Vec<V
         Value::opt_float(r.satisfaction_rate),
         Value::Int(r.referred as i64),
         Value::opt_float(r.referral_rate),
-    ]);
-    cells
+    ]
 }

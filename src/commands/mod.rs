@@ -120,24 +120,53 @@ pub fn dimensions(
     Ok(out)
 }
 
-/// The key cells of a row; for a total row (`Some((width, at, label))`)
-/// the label in the first key column a table shows, the others empty.
-pub fn key_cells(
-    keys: &[crate::analysis::groups::KeyValue],
-    total: Option<(usize, usize, &str)>,
-) -> Vec<crate::render::Value> {
+/// A table of figures per group with a province total row: the group's
+/// key columns first (the total's label in the first one a table shows),
+/// then the figure columns. `rows` pairs each group's keys with its figures.
+pub fn grouped_table(
+    title: String,
+    notes: Vec<String>,
+    key_columns: Vec<crate::render::Column>,
+    figure_columns: Vec<crate::render::Column>,
+    rows: Vec<(
+        &[crate::analysis::groups::KeyValue],
+        Vec<crate::render::Value>,
+    )>,
+    total: Vec<crate::render::Value>,
+    lang: Lang,
+) -> Table {
     use crate::render::Value;
-    match total {
-        Some((width, at, label)) => (0..width)
-            .map(|i| {
-                if i == at {
-                    Value::text(label)
-                } else {
-                    Value::Null
-                }
-            })
-            .collect(),
-        None => keys.iter().flat_map(|k| k.cells.clone()).collect(),
+    let label_at = key_columns.iter().position(|c| c.in_tables).unwrap_or(0);
+    let label = match lang {
+        Lang::Zh => "全省合计",
+        Lang::En => "Province total",
+    };
+    let mut total_row: Vec<Value> = (0..key_columns.len())
+        .map(|i| {
+            if i == label_at {
+                Value::text(label)
+            } else {
+                Value::Null
+            }
+        })
+        .collect();
+    total_row.extend(total);
+    let rows = rows
+        .into_iter()
+        .map(|(keys, figures)| {
+            let mut cells: Vec<Value> = keys.iter().flat_map(|k| k.cells.clone()).collect();
+            cells.extend(figures);
+            cells
+        })
+        .collect();
+    let mut columns = key_columns;
+    columns.extend(figure_columns);
+    Table {
+        title,
+        notes,
+        columns,
+        rows,
+        total: Some(total_row),
     }
 }
 
@@ -156,30 +185,21 @@ pub fn accounting_lines(
 
 /// `file (UTF-8): read N = accepted + duplicates + superseded + rejected`.
 pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "{} ({}, {}): 读入 {} = 采用 {} + 重复 {} + 被更新 {} + 拒收 {}",
-            f.path,
-            f.kind.name(),
-            f.encoding,
-            f.read,
-            f.accepted,
-            f.duplicates,
-            f.superseded,
-            f.rejected
-        ),
-        Lang::En => format!(
-            "{} ({}, {}): read {} = accepted {} + duplicates {} + superseded {} + rejected {}",
-            f.path,
-            f.kind.name(),
-            f.encoding,
-            f.read,
-            f.accepted,
-            f.duplicates,
-            f.superseded,
-            f.rejected
-        ),
-    }
+    let [read, accepted, duplicates, superseded, rejected] = match lang {
+        Lang::Zh => ["读入", "采用", "重复", "被更新", "拒收"],
+        Lang::En => ["read", "accepted", "duplicates", "superseded", "rejected"],
+    };
+    format!(
+        "{} ({}, {}): {read} {} = {accepted} {} + {duplicates} {} + {superseded} {} + {rejected} {}",
+        f.path,
+        f.kind.name(),
+        f.encoding,
+        f.read,
+        f.accepted,
+        f.duplicates,
+        f.superseded,
+        f.rejected
+    )
 }
 
 /// Writes a rendered table to `--output` (atomically; CSV with a BOM for

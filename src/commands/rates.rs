@@ -87,11 +87,8 @@ pub fn rates_table(
     lang: Lang,
     accounting: &[String],
 ) -> Table {
-    let mut columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
-    let key_width = columns.len();
-    // The total row's label goes in the first key column a table shows.
-    let label_at = columns.iter().position(|c| c.in_tables).unwrap_or(0);
-    columns.extend([
+    let key_columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
+    let figure_columns = vec![
         Column::new("closed", "结案", "closed", ColumnKind::Count),
         Column::new("successes", "成功", "successes", ColumnKind::Count),
         Column::new("failures", "不成功", "failures", ColumnKind::Count),
@@ -103,13 +100,7 @@ pub fn rates_table(
         Column::new("p_value", "p值", "p", ColumnKind::PValue),
         Column::new("p_adjusted", "校正p值", "adjusted p", ColumnKind::PValue),
         Column::new("verdict", "判定", "verdict", ColumnKind::Verdict),
-    ]);
-    let rows = result.rows.iter().map(|r| row_values(r, None)).collect();
-    let total_label = match lang {
-        Lang::Zh => "全省合计",
-        Lang::En => "Province total",
-    };
-    let total = row_values(&result.total, Some((key_width, label_at, total_label)));
+    ];
     let by: Vec<&str> = opts.by.iter().map(|d| d.label(lang)).collect();
     let title = match lang {
         Lang::Zh => format!("调解成功率（按{}）", by.join(" × ")),
@@ -117,20 +108,26 @@ pub fn rates_table(
     };
     let mut notes = vec![denominator_note(opts, lang), method_note(opts, lang)];
     notes.extend(accounting.iter().cloned());
-    Table {
+    let rows = result
+        .rows
+        .iter()
+        .map(|r| (r.keys.as_slice(), figures(r)))
+        .collect();
+    super::grouped_table(
         title,
         notes,
-        columns,
+        key_columns,
+        figure_columns,
         rows,
-        total: Some(total),
-    }
+        figures(&result.total),
+        lang,
+    )
 }
 
-/// A row's cells; for the total row, the key cells say "province total".
-fn row_values(r: &RateRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Value> {
-    let mut cells = super::key_cells(&r.keys, total_keys);
+/// A group's figures, after its key cells.
+fn figures(r: &RateRow) -> Vec<Value> {
     let c = &r.counts;
-    cells.extend([
+    vec![
         Value::Int(c.closed() as i64),
         Value::Int(c.successes as i64),
         Value::Int(c.failures as i64),
@@ -142,6 +139,5 @@ fn row_values(r: &RateRow, total_keys: Option<(usize, usize, &str)>) -> Vec<Valu
         Value::opt_float(r.p_value),
         Value::opt_float(r.p_adjusted),
         Value::text(r.verdict.code()),
-    ]);
-    cells
+    ]
 }
