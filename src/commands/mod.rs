@@ -77,6 +77,7 @@ pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
         &LoadOptions {
             encoding: input.encoding,
             regions: &regions,
+            block_bytes: crate::ingest::csv_reader::BLOCK_BYTES,
         },
     )?;
     Ok((logs, regions))

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::encoding::{Encoding, decode_owned};
+use std::io::Read;
+
+use super::encoding::{Encoding, decode};
 
 /// Why a record could not become a row at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,9 +84,13 @@ pub enum ReadError {
     Polars(#[from] PolarsError),
 }
 
+/// Bytes read and checked at once. A block holds whole records, so a
+/// file of any size is read with memory for one block's text cells.
+pub const BLOCK_BYTES: usize = 64 << 20;
+
+/// Reads a whole file as one table (small files, tests).
 pub fn read_csv_file(path: &Path, forced: Option<Encoding>) -> Result<RawTable, ReadError> {
-    let bytes = std::fs::read(path)?;
-    read_csv_owned(path, bytes, forced)
+    read_csv_bytes(path, &std::fs::read(path)?, forced)
 }
 
 pub fn read_csv_bytes(
@@ -92,24 +98,122 @@ pub fn read_csv_bytes(
     bytes: &[u8],
     forced: Option<Encoding>,
 ) -> Result<RawTable, ReadError> {
-    read_csv_owned(path, bytes.to_vec(), forced)
+    let mut table = None;
+    for_each_block(path, bytes, forced, usize::MAX, |block| {
+        table = Some(block);
+        Ok::<(), ReadError>(())
+    })?;
+    table.ok_or(ReadError::Empty)
 }
 
-fn read_csv_owned(
+/// Reads a file block by block (`block_bytes` at a time, whole records
+/// each), handing each block's rows to `visit` as a [`RawTable`] that
+/// carries the file's header. Line numbers run on across blocks. The
+/// encoding is detected on the first block unless forced.
+pub fn read_csv_blocks<E: From<ReadError>>(
     path: &Path,
-    bytes: Vec<u8>,
     forced: Option<Encoding>,
+    block_bytes: usize,
+    visit: impl FnMut(RawTable) -> Result<(), E>,
+) -> Result<(), E> {
+    let file = std::fs::File::open(path).map_err(ReadError::from)?;
+    for_each_block(path, file, forced, block_bytes, visit)
+}
+
+fn for_each_block<E: From<ReadError>>(
+    path: &Path,
+    mut source: impl std::io::Read,
+    forced: Option<Encoding>,
+    block_bytes: usize,
+    mut visit: impl FnMut(RawTable) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut next_line = 1;
+    let mut header: Option<Vec<String>> = None;
+    let mut encoding = forced;
+    let mut first = true;
+    loop {
+        let want = block_bytes
+            .saturating_sub(buffer.len())
+            .max(block_bytes / 2 + 1);
+        let got = (&mut source)
+            .take(want as u64)
+            .read_to_end(&mut buffer)
+            .map_err(ReadError::from)?;
+        let at_eof = got == 0 || block_bytes == usize::MAX;
+        if first {
+            if buffer.len() < 3 && !at_eof {
+                continue; // not enough bytes yet to tell a BOM
+            }
+            first = false;
+            if buffer.starts_with(b"\xEF\xBB\xBF") && forced != Some(Encoding::Gbk) {
+                buffer.drain(..3);
+                encoding = Some(Encoding::Utf8);
+            }
+        }
+        let scan = scan_records(&buffer, next_line, at_eof);
+        if scan.consumed == 0 && !at_eof {
+            continue; // one record longer than a block: read on
+        }
+        let chunk = &buffer[..scan.consumed];
+        let chosen = *encoding.get_or_insert_with(|| detect(chunk));
+        let (text, had_errors) = decode_block(chunk, chosen);
+        // Decoding GBK moves byte offsets: find the records again in the text.
+        let records = match chosen {
+            Encoding::Utf8 if !had_errors => scan.records,
+            _ => scan_records(text.as_bytes(), next_line, true).records,
+        };
+        let mut records = records.into_iter();
+        if header.is_none() {
+            let Some(h) = records.by_ref().find(|r| r.has_content) else {
+                if at_eof {
+                    return Err(ReadError::Empty.into());
+                }
+                buffer.drain(..scan.consumed);
+                next_line = scan.next_line;
+                continue;
+            };
+            header = Some(split_cells(&text[h.start..h.end]));
+        }
+        let table = build_table(
+            path,
+            chosen,
+            had_errors,
+            text,
+            records.filter(|r| r.has_content),
+            header.clone().expect("header found above"),
+        )?;
+        visit(table)?;
+        buffer.drain(..scan.consumed);
+        next_line = scan.next_line;
+        if at_eof {
+            return Ok(());
+        }
+    }
+}
+
+/// UTF-8 when the bytes are valid UTF-8, else GBK when that decodes with
+/// fewer undecodable bytes.
+fn detect(bytes: &[u8]) -> Encoding {
+    decode(bytes, None).encoding
+}
+
+fn decode_block(bytes: &[u8], encoding: Encoding) -> (String, bool) {
+    let d = decode(bytes, Some(encoding));
+    (d.text.into_owned(), d.had_errors)
+}
+
+/// Sorts a block's records into rows and structurally broken records, and
+/// has Polars split the rows into cells.
+fn build_table(
+    path: &Path,
+    encoding: Encoding,
+    check_undecodable: bool,
+    text: String,
+    records: impl Iterator<Item = Record>,
+    header: Vec<String>,
 ) -> Result<RawTable, ReadError> {
-    let (text, encoding, check_undecodable) = decode_owned(bytes, forced);
-    let records = scan_records(text.as_bytes());
-
-    let mut records = records.into_iter().filter(|r| r.has_content);
-    let Some(header_record) = records.next() else {
-        return Err(ReadError::Empty);
-    };
-    let header = split_cells(&text[header_record.start..header_record.end]);
     let header_cells = header.len();
-
     let mut lines = Vec::new();
     let mut spans = Vec::new();
     let mut structural_rejects = Vec::new();
@@ -143,7 +247,6 @@ fn read_csv_owned(
             }
         }
     }
-
     let cells = parse_cells(&text, &spans, header_cells)?;
     Ok(RawTable {
         path: path.to_path_buf(),
@@ -226,11 +329,11 @@ struct Record {
 ///
 /// It jumps from one comma, quote or line break to the next (memchr), so
 /// the cost is per cell, not per byte.
-fn scan_records(bytes: &[u8]) -> Vec<Record> {
+fn scan_records(bytes: &[u8], first_line: u32, at_eof: bool) -> Scan {
     let mut records = Vec::new();
-    let mut line: u32 = 1;
+    let mut line: u32 = first_line;
     let mut start = 0;
-    let mut start_line = 1;
+    let mut start_line = first_line;
     let mut cells = 1;
     let mut has_content = false;
     // Where the current cell's text starts (just after the last separator).
@@ -262,15 +365,23 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
                     break;
                 }
                 if !closed {
-                    records.push(Record {
-                        start,
-                        end: if bytes[n - 1] == b'\r' { n - 1 } else { n },
-                        line: start_line,
-                        cells,
-                        has_content: true,
-                        unclosed_quote: true,
-                    });
-                    return records;
+                    // More of the file may close it; at its end, it never closes.
+                    if at_eof {
+                        records.push(Record {
+                            start,
+                            end: if bytes[n - 1] == b'\r' { n - 1 } else { n },
+                            line: start_line,
+                            cells,
+                            has_content: true,
+                            unclosed_quote: true,
+                        });
+                        start = n;
+                    }
+                    return Scan {
+                        records,
+                        consumed: start,
+                        next_line: start_line,
+                    };
                 }
                 // Text after the closing quote belongs to the same cell.
                 cell_start = j;
@@ -311,7 +422,7 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
         }
         pos = i + 1;
     }
-    if start < n {
+    if start < n && at_eof {
         let end = if bytes[n - 1] == b'\r' { n - 1 } else { n };
         records.push(Record {
             start,
@@ -321,8 +432,23 @@ fn scan_records(bytes: &[u8]) -> Vec<Record> {
             has_content,
             unclosed_quote: false,
         });
+        start = n;
     }
-    records
+    Scan {
+        records,
+        consumed: start,
+        next_line: start_line,
+    }
+}
+
+/// What [`scan_records`] found in a buffer.
+struct Scan {
+    /// The complete records (all of them at the end of the file).
+    records: Vec<Record>,
+    /// Bytes covered by those records; the rest starts an unfinished record.
+    consumed: usize,
+    /// Line where the unfinished record (or the next block) starts.
+    next_line: u32,
 }
 
 /// Cells of one record (header lines, rejected rows): quotes removed, `""` unescaped.
@@ -468,6 +594,50 @@ mod tests {
         let t = read("a,b\n");
         assert_eq!(t.cells.height(), 0);
         assert_eq!(t.header, vec!["a", "b"]);
+    }
+
+    /// Header, row lines, row cells and set-aside lines of a read.
+    type Gathered = (Vec<String>, Vec<u32>, Vec<Vec<Option<String>>>, Vec<u32>);
+
+    /// Reads `bytes` in blocks of `n` bytes and gathers what every block held.
+    fn in_blocks(bytes: &[u8], n: usize) -> Gathered {
+        let mut header = Vec::new();
+        let mut lines = Vec::new();
+        let mut rows = Vec::new();
+        let mut rejected = Vec::new();
+        for_each_block(Path::new("t.csv"), bytes, None, n, |t| {
+            header = t.header.clone();
+            lines.extend(&t.lines);
+            for i in 0..t.cells.height() {
+                rows.push((0..t.header.len()).map(|c| cell(&t, i, c)).collect());
+            }
+            rejected.extend(t.structural_rejects.iter().map(|s| s.line));
+            Ok::<(), ReadError>(())
+        })
+        .unwrap();
+        (header, lines, rows, rejected)
+    }
+
+    #[test]
+    fn blocks_of_any_size_read_the_same_rows_and_lines() {
+        let text =
+            "\u{feff}a,b\r\n1,\"x\ny\"\r\n\r\n2,z\r\n3\r\n,\r\n4,\"w,\"\"q\"\"\"\r\n5,\"open";
+        let whole = in_blocks(text.as_bytes(), usize::MAX);
+        assert_eq!(whole.1, vec![2, 5, 8]);
+        assert_eq!(whole.3, vec![6, 9]);
+        for n in [1, 2, 3, 5, 8, 13, 40] {
+            assert_eq!(in_blocks(text.as_bytes(), n), whole, "block of {n} bytes");
+        }
+    }
+
+    #[test]
+    fn gbk_read_in_blocks_keeps_its_characters() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("市州,县市区\n武汉,江岸\n恩施州,恩施\n");
+        let whole = in_blocks(&bytes, usize::MAX);
+        assert_eq!(whole.2[1][0].as_deref(), Some("恩施州"));
+        for n in [1, 3, 7] {
+            assert_eq!(in_blocks(&bytes, n), whole, "block of {n} bytes");
+        }
     }
 
     #[test]

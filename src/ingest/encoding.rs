@@ -31,27 +31,6 @@ pub struct Decoded<'a> {
     pub had_errors: bool,
 }
 
-/// As [`decode`], taking the bytes: valid UTF-8 (the common case) becomes
-/// the text without a copy.
-pub fn decode_owned(mut bytes: Vec<u8>, forced: Option<Encoding>) -> (String, Encoding, bool) {
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF") && forced != Some(Encoding::Gbk);
-    if forced != Some(Encoding::Gbk) {
-        if bom {
-            bytes.drain(..3);
-        }
-        if std::str::from_utf8(&bytes).is_ok() {
-            let text = String::from_utf8(bytes).expect("checked above");
-            return (text, Encoding::Utf8, false);
-        }
-        if bom {
-            let d = decode_as(&bytes, Encoding::Utf8);
-            return (d.text.into_owned(), d.encoding, d.had_errors);
-        }
-    }
-    let d = decode(&bytes, forced);
-    (d.text.into_owned(), d.encoding, d.had_errors)
-}
-
 /// Detects the encoding (BOM, then valid UTF-8, else GB18030) unless one is
 /// forced, and decodes. When neither decodes cleanly, the one with fewer
 /// undecodable bytes is used.

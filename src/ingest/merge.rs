@@ -152,12 +152,16 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
         }
     }
 
-    let losers = Series::new("losers".into(), losers);
-    let rows = all
-        .lazy()
-        .filter(col(ORDER).is_in(lit(losers).implode(false), false).not())
-        .drop(cols([ORDER]))
-        .collect()?;
+    // Without losers (ids all distinct) the rows are kept as they are, not copied.
+    let rows = if losers.is_empty() {
+        all.drop(ORDER)?
+    } else {
+        let losers = Series::new("losers".into(), losers);
+        all.lazy()
+            .filter(col(ORDER).is_in(lit(losers).implode(false), false).not())
+            .drop(cols([ORDER]))
+            .collect()?
+    };
     let per_file = rows.column(FILE)?.u32()?;
     for f in per_file.into_no_null_iter() {
         counts[f as usize].accepted += 1;

@@ -142,6 +142,8 @@ pub enum LoadError {
 pub struct LoadOptions<'a> {
     pub encoding: Option<Encoding>,
     pub regions: &'a RegionTable,
+    /// Bytes read and checked at once ([`csv_reader::BLOCK_BYTES`]).
+    pub block_bytes: usize,
 }
 
 /// Reads, checks and merges every input file. A file that cannot be used
@@ -206,50 +208,78 @@ fn load_file(
     kind: LogKind,
     opts: &LoadOptions,
 ) -> Result<(FileAccount, DataFrame, Vec<Reject>), FileProblem> {
-    let raw = csv_reader::read_csv_file(path, opts.encoding)?;
-    let header = schema::match_header(kind, &raw.header)?;
-    let checked = validate::check_rows(&raw, kind, &header, opts.regions)?;
     let display = path.display().to_string();
-    let mut rejects: Vec<Reject> = raw
-        .structural_rejects
-        .iter()
-        .map(|s| Reject {
+    let mut header: Option<schema::HeaderMap> = None;
+    let mut encoding = Encoding::Utf8;
+    let mut read = 0;
+    let mut accepted: Option<DataFrame> = None;
+    let mut rejects: Vec<Reject> = Vec::new();
+    csv_reader::read_csv_blocks(path, opts.encoding, opts.block_bytes, |raw| {
+        // The header is matched once, before any row is looked at.
+        let header = match &header {
+            Some(h) => h,
+            None => header.insert(schema::match_header(kind, &raw.header)?),
+        };
+        encoding = raw.encoding;
+        read += raw.records_read();
+        let checked = validate::check_rows(&raw, kind, header, opts.regions)?;
+        let mut block_rejects: Vec<Reject> = raw
+            .structural_rejects
+            .iter()
+            .map(|s| structural_reject(&display, kind, &raw, s))
+            .collect();
+        block_rejects.extend(checked.rejects.into_iter().map(|r| Reject {
             path: display.clone(),
             kind,
-            line: s.line,
-            column: match s.problem {
-                StructuralProblem::Undecodable { column } => Some(column),
-                _ => None,
-            },
-            column_name: match s.problem {
-                StructuralProblem::Undecodable { column } => raw.header.get(column - 1).cloned(),
-                _ => None,
-            },
-            reason: describe_structural(&s.problem, raw.encoding),
-            raw: s.raw.clone(),
-        })
-        .collect();
-    rejects.extend(checked.rejects.into_iter().map(|r| Reject {
-        path: display.clone(),
-        kind,
-        line: r.line,
-        column: r.column,
-        column_name: r.column_name,
-        reason: r.reason,
-        raw: r.raw,
-    }));
-    rejects.sort_by_key(|r| r.line);
+            line: r.line,
+            column: r.column,
+            column_name: r.column_name,
+            reason: r.reason,
+            raw: r.raw,
+        }));
+        block_rejects.sort_by_key(|r| r.line);
+        rejects.extend(block_rejects);
+        match &mut accepted {
+            Some(all) => {
+                all.vstack_mut(&checked.accepted)?;
+            }
+            None => accepted = Some(checked.accepted),
+        }
+        Ok::<(), FileProblem>(())
+    })?;
+    let accepted = accepted.ok_or(FileProblem::Read(ReadError::Empty))?;
     let account = FileAccount {
         path: display,
         kind,
-        encoding: raw.encoding,
-        read: raw.records_read(),
-        accepted: checked.accepted.height(),
+        encoding,
+        read,
+        accepted: accepted.height(),
         duplicates: 0,
         superseded: 0,
         rejected: rejects.len(),
     };
-    Ok((account, checked.accepted, rejects))
+    Ok((account, accepted, rejects))
+}
+
+fn structural_reject(
+    path: &str,
+    kind: LogKind,
+    raw: &csv_reader::RawTable,
+    s: &csv_reader::StructuralReject,
+) -> Reject {
+    let column = match s.problem {
+        StructuralProblem::Undecodable { column } => Some(column),
+        _ => None,
+    };
+    Reject {
+        path: path.to_string(),
+        kind,
+        line: s.line,
+        column,
+        column_name: column.and_then(|c| raw.header.get(c - 1).cloned()),
+        reason: describe_structural(&s.problem, raw.encoding),
+        raw: s.raw.clone(),
+    }
 }
 
 fn describe_structural(problem: &StructuralProblem, encoding: Encoding) -> String {
@@ -285,4 +315,40 @@ fn empty_logs(kind: LogKind, regions: &RegionTable) -> PolarsResult<DataFrame> {
         .lazy()
         .with_column(lit(0u32).cast(DataType::UInt32).alias(FILE))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_sample(block_bytes: usize) -> Logs {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+        let regions = RegionTable::hubei();
+        let opts = LoadOptions {
+            encoding: None,
+            regions: &regions,
+            block_bytes,
+        };
+        load(&Inputs::from_dir(&dir).unwrap(), &opts).unwrap()
+    }
+
+    #[test]
+    fn small_blocks_give_the_same_accounting_rejects_and_rows() {
+        let whole = load_sample(usize::MAX);
+        let blocks = load_sample(4096);
+        let summary = |l: &Logs| -> Vec<String> {
+            l.files
+                .iter()
+                .map(|f| format!("{f:?}"))
+                .chain(
+                    l.rejects
+                        .iter()
+                        .map(|r| format!("{}:{}:{:?} {}", r.path, r.line, r.column, r.reason)),
+                )
+                .collect()
+        };
+        assert_eq!(summary(&blocks), summary(&whole));
+        assert!(blocks.mediation.equals_missing(&whole.mediation));
+        assert!(blocks.hotline.equals_missing(&whole.hotline));
+    }
 }
