@@ -168,10 +168,6 @@ pub fn key_columns(dims: &[Dimension]) -> Vec<Expr> {
     dims.iter().map(|d| col(d.key_column())).collect()
 }
 
-pub fn key_column_names(dims: &[Dimension]) -> Vec<String> {
-    dims.iter().map(|d| d.key_column()).collect()
-}
-
 /// Text categories in the order staff know them; others follow by name.
 const KNOWN_TYPES: [&str; 8] = [
     "欠薪",

@@ -88,11 +88,6 @@ pub enum ReadError {
 /// file of any size is read with memory for one block's text cells.
 pub const BLOCK_BYTES: usize = 64 << 20;
 
-/// Reads a whole file as one table (small files, tests).
-pub fn read_csv_file(path: &Path, forced: Option<Encoding>) -> Result<RawTable, ReadError> {
-    read_csv_bytes(path, &std::fs::read(path)?, forced)
-}
-
 pub fn read_csv_bytes(
     path: &Path,
     bytes: &[u8],

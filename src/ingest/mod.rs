@@ -77,12 +77,6 @@ pub struct FileAccount {
     pub rejected: usize,
 }
 
-impl FileAccount {
-    pub fn adds_up(&self) -> bool {
-        self.read == self.accepted + self.duplicates + self.superseded + self.rejected
-    }
-}
-
 /// A rejected row, located in its file.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Reject {
@@ -105,15 +99,6 @@ pub struct Logs {
     pub mediation: DataFrame,
     pub files: Vec<FileAccount>,
     pub rejects: Vec<Reject>,
-}
-
-impl Logs {
-    pub fn frame(&self, kind: LogKind) -> &DataFrame {
-        match kind {
-            LogKind::Hotline => &self.hotline,
-            LogKind::Mediation => &self.mediation,
-        }
-    }
 }
 
 /// Why a file cannot be used at all.

@@ -1,7 +1,7 @@
 //! Helpers for driving the real binary in a temporary folder.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 pub struct Run {
@@ -131,8 +131,4 @@ pub fn hotline_csv(rows: &[&str]) -> String {
         s.push('\n');
     }
     s
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
