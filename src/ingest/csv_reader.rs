@@ -151,8 +151,11 @@ fn for_each_block<E: From<ReadError>>(
             continue; // one record longer than a block: read on
         }
         let chunk = &buffer[..scan.consumed];
-        let chosen = *encoding.get_or_insert_with(|| detect(chunk));
-        let (text, had_errors) = decode_block(chunk, chosen);
+        // The first block decides the encoding (unless forced); one decode per block.
+        let decoded = decode(chunk, encoding);
+        let chosen = *encoding.insert(decoded.encoding);
+        let had_errors = decoded.had_errors;
+        let text = decoded.text.into_owned();
         // Decoding GBK moves byte offsets: find the records again in the text.
         let records = match chosen {
             Encoding::Utf8 if !had_errors => scan.records,
@@ -185,17 +188,6 @@ fn for_each_block<E: From<ReadError>>(
             return Ok(());
         }
     }
-}
-
-/// UTF-8 when the bytes are valid UTF-8, else GBK when that decodes with
-/// fewer undecodable bytes.
-fn detect(bytes: &[u8]) -> Encoding {
-    decode(bytes, None).encoding
-}
-
-fn decode_block(bytes: &[u8], encoding: Encoding) -> (String, bool) {
-    let d = decode(bytes, Some(encoding));
-    (d.text.into_owned(), d.had_errors)
 }
 
 /// Sorts a block's records into rows and structurally broken records, and
