@@ -31,6 +31,12 @@ pub struct FunnelRow {
     pub successes: u64,
 }
 
+impl groups::Grouped for FunnelRow {
+    fn keys(&self) -> &[KeyValue] {
+        &self.keys
+    }
+}
+
 fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }

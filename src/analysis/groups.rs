@@ -124,6 +124,11 @@ pub struct KeyValue {
     pub cells: Vec<Value>,
 }
 
+/// A computed row that belongs to one combination of keys.
+pub trait Grouped {
+    fn keys(&self) -> &[KeyValue];
+}
+
 /// The expression giving a row's key for a dimension, as text. `day` is the
 /// date the period is judged by (closed_on, or received_at's day).
 pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {

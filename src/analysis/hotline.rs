@@ -36,6 +36,12 @@ pub struct HotlineRow {
     pub referral_rate: Option<f64>,
 }
 
+impl groups::Grouped for HotlineRow {
+    fn keys(&self) -> &[KeyValue] {
+        &self.keys
+    }
+}
+
 pub struct HotlineFigures {
     pub rows: Vec<HotlineRow>,
     /// The whole province, quantiles over all its tickets.

@@ -86,6 +86,12 @@ pub struct RateRow {
     pub verdict: Verdict,
 }
 
+impl groups::Grouped for RateRow {
+    fn keys(&self) -> &[KeyValue] {
+        &self.keys
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Rates {
     pub rows: Vec<RateRow>,

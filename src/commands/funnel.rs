@@ -110,20 +110,18 @@ pub fn funnel_table(
         ),
     };
     notes.extend(accounting.iter().cloned());
-    let rows = result
-        .rows
-        .iter()
-        .map(|r| (r.keys.as_slice(), figures(r)))
-        .collect();
-    super::grouped_table(
+    Table {
         title,
         notes,
-        key_columns,
-        figure_columns,
-        rows,
-        figures(&result.total),
-        lang,
-    )
+        ..super::grouped_table(
+            key_columns,
+            figure_columns,
+            &result.rows,
+            &result.total,
+            figures,
+            lang,
+        )
+    }
 }
 
 fn figures(r: &FunnelRow) -> Vec<Value> {

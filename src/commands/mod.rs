@@ -14,11 +14,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::Lang;
+use crate::analysis::groups::Grouped;
 use crate::cli::{Cli, Command, InputArgs, OutputArgs, PeriodArgs};
 use crate::ingest::{self, FileAccount, Inputs, LoadOptions, Logs};
 use crate::period::Period;
 use crate::regions::RegionTable;
-use crate::render::{self, Format, RenderOptions, Table};
+use crate::render::{self, Column, Format, RenderOptions, Table, Value};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
@@ -123,20 +124,16 @@ pub fn dimensions(
 
 /// A table of figures per group with a province total row: the group's
 /// key columns first (the total's label in the first one a table shows),
-/// then the figure columns. `rows` pairs each group's keys with its figures.
-pub fn grouped_table(
-    title: String,
-    notes: Vec<String>,
-    key_columns: Vec<crate::render::Column>,
-    figure_columns: Vec<crate::render::Column>,
-    rows: Vec<(
-        &[crate::analysis::groups::KeyValue],
-        Vec<crate::render::Value>,
-    )>,
-    total: Vec<crate::render::Value>,
+/// then the figure columns that `figures` fills. Title and notes are the
+/// caller's to set.
+pub fn grouped_table<R: Grouped>(
+    key_columns: Vec<Column>,
+    figure_columns: Vec<Column>,
+    rows: &[R],
+    total: &R,
+    figures: impl Fn(&R) -> Vec<Value>,
     lang: Lang,
 ) -> Table {
-    use crate::render::Value;
     let label_at = key_columns.iter().position(|c| c.in_tables).unwrap_or(0);
     let label = match lang {
         Lang::Zh => "全省合计",
@@ -151,20 +148,20 @@ pub fn grouped_table(
             }
         })
         .collect();
-    total_row.extend(total);
+    total_row.extend(figures(total));
     let rows = rows
-        .into_iter()
-        .map(|(keys, figures)| {
-            let mut cells: Vec<Value> = keys.iter().flat_map(|k| k.cells.clone()).collect();
-            cells.extend(figures);
+        .iter()
+        .map(|r| {
+            let mut cells: Vec<Value> = r.keys().iter().flat_map(|k| k.cells.clone()).collect();
+            cells.extend(figures(r));
             cells
         })
         .collect();
     let mut columns = key_columns;
     columns.extend(figure_columns);
     Table {
-        title,
-        notes,
+        title: String::new(),
+        notes: Vec::new(),
         columns,
         rows,
         total: Some(total_row),

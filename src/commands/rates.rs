@@ -108,20 +108,18 @@ pub fn rates_table(
     };
     let mut notes = vec![denominator_note(opts, lang), method_note(opts, lang)];
     notes.extend(accounting.iter().cloned());
-    let rows = result
-        .rows
-        .iter()
-        .map(|r| (r.keys.as_slice(), figures(r)))
-        .collect();
-    super::grouped_table(
+    Table {
         title,
         notes,
-        key_columns,
-        figure_columns,
-        rows,
-        figures(&result.total),
-        lang,
-    )
+        ..super::grouped_table(
+            key_columns,
+            figure_columns,
+            &result.rows,
+            &result.total,
+            figures,
+            lang,
+        )
+    }
 }
 
 /// A group's figures, after its key cells.
