@@ -40,9 +40,13 @@ fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
 }
 
 fn months(year: i32, first: u32, last: u32) -> Option<Period> {
+    months_from_to(year, first, year, last)
+}
+
+fn months_from_to(from_year: i32, first: u32, to_year: i32, last: u32) -> Option<Period> {
     Some(Period {
-        from: Some(NaiveDate::from_ymd_opt(year, first, 1)?),
-        to: Some(last_day_of_month(year, last)?),
+        from: Some(NaiveDate::from_ymd_opt(from_year, first, 1)?),
+        to: Some(last_day_of_month(to_year, last)?),
     })
 }
 
@@ -140,6 +144,30 @@ impl Period {
         cond
     }
 
+    /// The same span moved by `months` calendar months, for a period of
+    /// whole months (the previous month, the same quarter a year earlier).
+    /// `None` for an open or partial-month period.
+    pub fn shifted_by_months(&self, months: i32) -> Option<Period> {
+        let (f, t) = (self.from?, self.to?);
+        let whole = f.day() == 1 && t.succ_opt().is_some_and(|next| next.day() == 1);
+        if !whole {
+            return None;
+        }
+        let shift = |y: i32, m: u32| {
+            let index = y * 12 + m as i32 - 1 + months;
+            (index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
+        };
+        let (fy, fm) = shift(f.year(), f.month());
+        let (ty, tm) = shift(t.year(), t.month());
+        months_from_to(fy, fm, ty, tm)
+    }
+
+    /// The number of calendar months of a whole-month period.
+    pub fn month_count(&self) -> Option<i32> {
+        let (f, t) = (self.from?, self.to?);
+        Some((t.year() - f.year()) * 12 + t.month() as i32 - f.month() as i32 + 1)
+    }
+
     /// The months (YYYY-MM) the period spans, when both ends are known.
     pub fn month_keys(&self) -> Option<Vec<String>> {
         let (f, t) = (self.from?, self.to?);
@@ -156,6 +184,32 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_month_periods_shift_across_years() {
+        let june = Period::month("2023-06").unwrap();
+        assert_eq!(
+            june.shifted_by_months(-1),
+            Some(Period::month("2023-05").unwrap())
+        );
+        assert_eq!(
+            june.shifted_by_months(-12),
+            Some(Period::month("2022-06").unwrap())
+        );
+        let q1 = Period::quarter("2023Q1").unwrap();
+        assert_eq!(
+            q1.shifted_by_months(-3),
+            Some(Period::quarter("2022Q4").unwrap())
+        );
+        assert_eq!(q1.month_count(), Some(3));
+        let feb = Period::month("2024-02").unwrap();
+        assert_eq!(
+            feb.shifted_by_months(-12),
+            Some(Period::month("2023-02").unwrap())
+        );
+        let partial = Period::range(Some("2023-06-02"), Some("2023-06-30")).unwrap();
+        assert_eq!(partial.shifted_by_months(-1), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, day)

@@ -79,7 +79,7 @@ fn binomial_pmf(x: i64, n: i64, p: f64, q: f64) -> f64 {
 }
 
 /// Lower tail `P(X <= x)` for `X ~ Bin(n, p)`: `I_{1-p}(n - x, x + 1)`.
-fn binomial_cdf(x: i64, n: i64, p: f64, q: f64) -> f64 {
+pub(crate) fn binomial_cdf(x: i64, n: i64, p: f64, q: f64) -> f64 {
     if x < 0 {
         0.0
     } else if x >= n {
