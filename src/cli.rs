@@ -46,6 +46,13 @@ pub enum Command {
     /// The hotline → mediation referral funnel (转调解 → case → closed → success)
     #[command(after_help = EXIT_CODES)]
     Funnel(FunnelArgs),
+    /// Write the monthly report folder (HTML page, Markdown, CSV tables, SVG charts)
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
+    /// SQL over the checked data (tables mediation, hotline, regions); without
+    /// SQL, an interactive prompt
+    #[command(after_help = QUERY_HELP)]
+    Query(QueryArgs),
     /// Write realistic synthetic logs of both kinds
     Sample(SampleArgs),
 }
@@ -100,15 +107,79 @@ pub struct PeriodArgs {
 /// How a table is written.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Output format: a table for reading, or csv/json/markdown with full precision
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Write to FILE (atomically) instead of standard output
+    /// Output format: a table for reading, or csv/json/markdown/xlsx with full
+    /// precision [default: table, or as --output's extension says]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to FILE (atomically) instead of standard output; FILE.xlsx,
+    /// .csv, .json or .md choose the format when --format is not given
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Leave out the UTF-8 BOM of a CSV file written with --output (for
+    /// scripts; Excel on Chinese Windows needs the BOM)
+    #[arg(long)]
+    pub no_bom: bool,
     /// Language of labels in tables (exports keep machine column names)
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+}
+
+impl OutputArgs {
+    /// The format asked for, or the one --output's extension names.
+    pub fn effective_format(&self) -> Format {
+        if let Some(f) = self.format {
+            return f;
+        }
+        let ext = self
+            .output
+            .as_ref()
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("xlsx") => Format::Xlsx,
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            Some("md") | Some("markdown") => Format::Markdown,
+            _ => Format::Table,
+        }
+    }
+}
+
+/// Filters on the rows an analysis counts. Regions take any spelling the
+/// loader accepts; each filter can be repeated (or comma-separated).
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Only these prefecture-level divisions (e.g. 襄阳, 420600)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub prefecture: Vec<String>,
+    /// Only these county-level divisions (e.g. 谷城县, 枣阳)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub county: Vec<String>,
+    /// Mediation: only this channel (court / 法院+工会, arbitration / 人社+工会)
+    #[arg(long, value_name = "CHANNEL", value_delimiter = ',')]
+    pub channel: Vec<String>,
+    /// Mediation: only cases from this source (e.g. 12351转入, 法院委派)
+    #[arg(long, value_name = "SOURCE", value_delimiter = ',')]
+    pub source: Vec<String>,
+    /// Mediation: only this dispute type (e.g. 欠薪)
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
+    pub dispute_type: Vec<String>,
+    /// Hotline: only this category (诉求类型)
+    #[arg(long, value_name = "CATEGORY", value_delimiter = ',')]
+    pub category: Vec<String>,
+}
+
+impl FilterArgs {
+    pub fn values(&self) -> crate::analysis::filters::FilterValues {
+        crate::analysis::filters::FilterValues {
+            prefectures: self.prefecture.clone(),
+            counties: self.county.clone(),
+            channels: self.channel.clone(),
+            sources: self.source.clone(),
+            dispute_types: self.dispute_type.clone(),
+            categories: self.category.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -145,11 +216,25 @@ pub struct RatesArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
     pub period: PeriodArgs,
     /// Group by one or more of: prefecture, county, channel, source,
     /// dispute_type, month (comma-separated, e.g. prefecture,channel)
     #[arg(long, value_enum, value_delimiter = ',', default_value = "prefecture")]
     pub by: Vec<Dimension>,
+    #[command(flatten)]
+    pub judgement: JudgementArgs,
+    /// Row order
+    #[arg(long, value_enum, default_value = "code")]
+    pub sort: RateSort,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How success rates are judged against the baseline.
+#[derive(Debug, Clone, Args)]
+pub struct JudgementArgs {
     /// Target success rate the regions are judged against (0.5, or 50%)
     #[arg(long, default_value = "0.5", value_parser = parse_fraction)]
     pub baseline: f64,
@@ -162,17 +247,29 @@ pub struct RatesArgs {
     /// Count withdrawn cases as failures (in the denominator)
     #[arg(long)]
     pub withdrawn_as_failure: bool,
-    /// Row order
-    #[arg(long, value_enum, default_value = "code")]
-    pub sort: RateSort,
-    #[command(flatten)]
-    pub output: OutputArgs,
+}
+
+impl JudgementArgs {
+    /// The rates options these flags set, over all dates and no grouping
+    /// (the caller fills those in).
+    pub fn options(&self) -> crate::analysis::rates::RatesOptions {
+        crate::analysis::rates::RatesOptions {
+            by: Vec::new(),
+            period: crate::period::Period::all(),
+            baseline: self.baseline,
+            alpha: self.alpha,
+            min_cases: self.min_cases,
+            withdrawn_as_failure: self.withdrawn_as_failure,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct HotlineArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Period by received_at (whole days, inclusive)
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -198,6 +295,8 @@ pub enum FunnelBy {
 pub struct FunnelArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Tickets received in this period (by received_at); default all data
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -208,6 +307,94 @@ pub struct FunnelArgs {
     /// is listed as a finding
     #[arg(long, default_value = "30", value_name = "DAYS")]
     pub link_days: i64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CountyScope {
+    /// The county tables of the prefectures judged below the baseline
+    Below,
+    /// The county tables of every prefecture
+    All,
+}
+
+/// The period of a report: whole months.
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("report_period").multiple(false).args(["month", "quarter", "half", "year"])))]
+pub struct ReportPeriodArgs {
+    /// One month, e.g. 2023-06 (default: the last month with closed cases)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// One quarter, e.g. 2023Q2
+    #[arg(long, value_name = "YYYYQn")]
+    pub quarter: Option<String>,
+    /// One half-year, e.g. 2023H1
+    #[arg(long, value_name = "YYYYHn")]
+    pub half: Option<String>,
+    /// One calendar year, e.g. 2023
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub period: ReportPeriodArgs,
+    #[command(flatten)]
+    pub judgement: JudgementArgs,
+    /// Folder to write (default reports/<period>, e.g. reports/2023-06)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the folder if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Text printed as the report's generation time; none by default, so
+    /// the same data and options give byte-identical files
+    #[arg(long, value_name = "TEXT")]
+    pub generated_at: Option<String>,
+    /// Which prefectures get a county table
+    #[arg(long, value_enum, default_value = "below")]
+    pub counties: CountyScope,
+    /// Hotline: a ticket closed within this many days counts as on time
+    #[arg(long, default_value = "7", value_name = "DAYS")]
+    pub sla_days: f64,
+    /// Referral funnel: a referred ticket still without a case this many
+    /// days after the call is listed as a finding
+    #[arg(long, default_value = "30", value_name = "DAYS")]
+    pub link_days: i64,
+    /// Language of the report
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}
+
+const QUERY_HELP: &str = "\
+Examples:
+  disputes query \"SELECT prefecture, count(*) AS cases FROM mediation GROUP BY prefecture ORDER BY cases DESC\"
+  disputes query --schema
+  disputes query            (interactive; .schema, .quit)
+
+Exit codes:
+  0  done
+  2  a file cannot be used, or the query failed (the message lists the tables and columns)";
+
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// One SQL statement (Polars SQL); without it, an interactive prompt
+    #[arg(value_name = "SQL")]
+    pub sql: Option<String>,
+    /// Print the tables and their columns
+    #[arg(long, conflicts_with = "sql")]
+    pub schema: bool,
+    /// Show caller phone numbers in full (masked as 138****1234 otherwise)
+    #[arg(long)]
+    pub unmask: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod period;
 pub mod regions;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod stats;
 

@@ -26,7 +26,11 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
     if args.link_days < 0 {
         anyhow::bail!("--link-days must not be negative");
     }
-    let (logs, regions) = super::load(&args.input)?;
+    let (logs, regions, filters) = super::load_filtered(
+        &args.input,
+        &args.filters,
+        &[LogKind::Hotline, LogKind::Mediation],
+    )?;
     let period = super::period(&args.period)?;
     let opts = FunnelOptions {
         by: match args.by {
@@ -37,11 +41,13 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
         link_days: args.link_days,
     };
     let lang = args.output.lang;
-    let result = funnel::compute(&logs.hotline, &logs.mediation, &regions, &opts, lang)?;
+    let mut result = funnel::compute(&logs.hotline, &logs.mediation, &regions, &opts, lang)?;
+    result.rows.retain(|r| filters.shows(&[opts.by], r));
 
     let mut accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
     accounting.extend(super::accounting_lines(&logs, LogKind::Mediation, lang));
-    let table = funnel_table(&result, &opts, lang, &accounting);
+    let mut table = funnel_table(&result, &opts, lang, &accounting);
+    super::mark_filtered(&mut table, &filters, lang);
     let remarks = findings_lines(&result.findings, &regions, args.link_days, lang);
 
     // The same computation as `rates --by source`, so the two always agree.
@@ -54,7 +60,8 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
         withdrawn_as_failure: false,
     };
     let source_rates = rates::compute(&logs.mediation, &regions, &by_source, lang)?;
-    let comparison = super::rates::rates_table(&source_rates, &by_source, lang, &[]);
+    let mut comparison = super::rates::rates_table(&source_rates, &by_source, lang, &[]);
+    super::mark_filtered(&mut comparison, &filters, lang);
     super::emit_with(&table, &remarks, &[comparison], &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
 }

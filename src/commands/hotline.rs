@@ -30,16 +30,19 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
     if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
         anyhow::bail!("--sla-days must be a positive number of days");
     }
-    let (logs, regions) = super::load(&args.input)?;
+    let (logs, regions, filters) =
+        super::load_filtered(&args.input, &args.filters, &[LogKind::Hotline])?;
     let opts = HotlineOptions {
         by,
         period: super::period(&args.period)?,
         sla_days: args.sla_days,
     };
     let lang = args.output.lang;
-    let result = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
+    let mut result = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
+    result.rows.retain(|r| filters.shows(&opts.by, r));
     let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
-    let table = hotline_table(&result, &opts, lang, &accounting);
+    let mut table = hotline_table(&result, &opts, lang, &accounting);
+    super::mark_filtered(&mut table, &filters, lang);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
 }

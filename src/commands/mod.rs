@@ -3,7 +3,9 @@
 
 pub mod funnel;
 pub mod hotline;
+pub mod query;
 pub mod rates;
+pub mod report;
 pub mod sample;
 pub mod validate;
 
@@ -14,8 +16,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::Lang;
+use crate::analysis::filters::Filters;
 use crate::analysis::groups::Grouped;
-use crate::cli::{Cli, Command, InputArgs, OutputArgs, PeriodArgs};
+use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, PeriodArgs};
+use crate::ingest::schema::LogKind;
 use crate::ingest::{self, FileAccount, Inputs, LoadOptions, Logs};
 use crate::period::Period;
 use crate::regions::RegionTable;
@@ -27,6 +31,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rates(args) => rates::run(&args),
         Command::Hotline(args) => hotline::run(&args),
         Command::Funnel(args) => funnel::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Query(args) => query::run(&args),
         Command::Sample(args) => sample::run(&args),
     }
 }
@@ -82,6 +88,30 @@ pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
         },
     )?;
     Ok((logs, regions))
+}
+
+/// As [`load`], keeping only the rows the filters select. `kinds` are the
+/// logs the command reads: a filter on a column none of them has is refused.
+/// Filter values that match no row are reported on standard error.
+pub fn load_filtered(
+    input: &InputArgs,
+    filter_args: &FilterArgs,
+    kinds: &[LogKind],
+) -> Result<(Logs, RegionTable, Filters)> {
+    let (mut logs, regions) = load(input)?;
+    let filters = Filters::resolve(&filter_args.values(), &regions)?;
+    filters.check_applies(kinds)?;
+    if !filters.is_empty() {
+        let (mediation, mut unmatched) = filters.apply(&logs.mediation, LogKind::Mediation)?;
+        let (hotline, more) = filters.apply(&logs.hotline, LogKind::Hotline)?;
+        unmatched.extend(more);
+        for value in unmatched {
+            eprintln!("disputes: warning: {value} matches no row in the data");
+        }
+        logs.mediation = mediation;
+        logs.hotline = hotline;
+    }
+    Ok((logs, regions, filters))
 }
 
 pub fn period(args: &PeriodArgs) -> Result<Period> {
@@ -168,6 +198,27 @@ pub fn grouped_table<R: Grouped>(
     }
 }
 
+/// Marks a table as covering the filtered rows only: the filter named in
+/// its notes, the total row labelled as the selection's total.
+pub fn mark_filtered(table: &mut Table, filters: &Filters, lang: Lang) {
+    let Some(note) = filters.note(lang) else {
+        return;
+    };
+    table.notes.insert(0, note);
+    let label = match lang {
+        Lang::Zh => "筛选合计",
+        Lang::En => "Total (filtered)",
+    };
+    if let Some(total) = &mut table.total {
+        for cell in total.iter_mut() {
+            if let Value::Text { value, .. } = cell {
+                *value = label.to_string();
+                break;
+            }
+        }
+    }
+}
+
 /// The accounting lines of the files of one kind.
 pub fn accounting_lines(
     logs: &Logs,
@@ -217,27 +268,40 @@ pub fn emit_with(
     output: &OutputArgs,
     accounting: &[String],
 ) -> Result<()> {
+    let format = output.effective_format();
     let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let opts = RenderOptions {
         lang: output.lang,
         colour,
     };
-    let for_people = matches!(output.format, Format::Table | Format::Markdown);
-    let mut text = render::render(table, output.format, &opts);
+    if format == Format::Xlsx {
+        let Some(path) = &output.output else {
+            anyhow::bail!("--format xlsx writes a workbook: give --output FILE.xlsx");
+        };
+        for line in accounting.iter().chain(remarks) {
+            eprintln!("{line}");
+        }
+        let tables: Vec<&Table> = std::iter::once(table).chain(supplements).collect();
+        let bytes = render::xlsx::workbook(&tables, output.lang)
+            .with_context(|| format!("{}: cannot build the workbook", path.display()))?;
+        return write_output(path, &bytes);
+    }
+    let for_people = matches!(format, Format::Table | Format::Markdown);
+    let mut text = render::render(table, format, &opts);
     if for_people {
         for remark in remarks {
-            match output.format {
+            match format {
                 Format::Markdown => text.push_str(&format!("\n- {remark}")),
                 _ => text.push_str(&format!("{remark}\n")),
             }
         }
-        if output.format == Format::Markdown && !remarks.is_empty() {
+        if format == Format::Markdown && !remarks.is_empty() {
             text.push('\n');
         }
         for s in supplements {
             text.push('\n');
-            text.push_str(&render::render(s, output.format, &opts));
+            text.push_str(&render::render(s, format, &opts));
         }
     } else {
         for line in accounting.iter().chain(remarks) {
@@ -247,7 +311,7 @@ pub fn emit_with(
     match &output.output {
         Some(path) => {
             let mut bytes = Vec::new();
-            if output.format == Format::Csv {
+            if format == Format::Csv && !output.no_bom {
                 bytes.extend_from_slice("\u{feff}".as_bytes());
             }
             bytes.extend_from_slice(text.as_bytes());

@@ -13,6 +13,7 @@ use crate::Lang;
 use crate::analysis::groups::Dimension;
 use crate::analysis::rates::{self, RateRow, Rates, RatesOptions};
 use crate::cli::{RateSort, RatesArgs};
+use crate::ingest::schema::LogKind;
 use crate::render::{Column, ColumnKind, Table, Value};
 
 /// The groupings a mediation table can use.
@@ -27,23 +28,22 @@ const RATES_DIMENSIONS: [Dimension; 6] = [
 
 pub fn run(args: &RatesArgs) -> Result<ExitCode> {
     let by = super::dimensions(&args.by, &RATES_DIMENSIONS, "mediation cases")?;
-    let (logs, regions) = super::load(&args.input)?;
+    let (logs, regions, filters) =
+        super::load_filtered(&args.input, &args.filters, &[LogKind::Mediation])?;
     let opts = RatesOptions {
         by,
         period: super::period(&args.period)?,
-        baseline: args.baseline,
-        alpha: args.alpha,
-        min_cases: args.min_cases,
-        withdrawn_as_failure: args.withdrawn_as_failure,
+        ..args.judgement.options()
     };
     let lang = args.output.lang;
     let mut result = rates::compute(&logs.mediation, &regions, &opts, lang)?;
+    result.rows.retain(|r| filters.shows(&opts.by, r));
     if args.sort == RateSort::Rate {
         rates::sort_by_rate(&mut result.rows);
     }
-    let accounting =
-        super::accounting_lines(&logs, crate::ingest::schema::LogKind::Mediation, lang);
-    let table = rates_table(&result, &opts, lang, &accounting);
+    let accounting = super::accounting_lines(&logs, LogKind::Mediation, lang);
+    let mut table = rates_table(&result, &opts, lang, &accounting);
+    super::mark_filtered(&mut table, &filters, lang);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
 }

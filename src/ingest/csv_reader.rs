@@ -30,6 +30,16 @@ pub enum StructuralProblem {
     Undecodable { column: usize },
 }
 
+impl StructuralProblem {
+    pub fn name(&self) -> &'static str {
+        match self {
+            StructuralProblem::Ragged { .. } => "ragged",
+            StructuralProblem::UnclosedQuote => "unclosed_quote",
+            StructuralProblem::Undecodable { .. } => "undecodable",
+        }
+    }
+}
+
 /// A record set aside before any value was looked at.
 #[derive(Debug, Clone)]
 pub struct StructuralReject {

@@ -88,6 +88,10 @@ pub struct Reject {
     /// The column's header as written in the file.
     pub column_name: Option<String>,
     pub reason: String,
+    /// What kind of problem: a rule's name (`unparseable`, ...) or a
+    /// structural one (`ragged`, `unclosed_quote`, `undecodable`).
+    #[serde(skip)]
+    pub problem: &'static str,
     /// The record as it stands in the file.
     #[serde(skip)]
     pub raw: String,
@@ -220,6 +224,7 @@ fn load_file(
             column: r.column,
             column_name: r.column_name,
             reason: r.reason,
+            problem: r.problem,
             raw: r.raw,
         }));
         block_rejects.sort_by_key(|r| r.line);
@@ -263,6 +268,7 @@ fn structural_reject(
         column,
         column_name: column.and_then(|c| raw.header.get(c - 1).cloned()),
         reason: describe_structural(&s.problem, raw.encoding),
+        problem: s.problem.name(),
         raw: s.raw.clone(),
     }
 }

@@ -52,6 +52,21 @@ impl Rule {
         ][(code / 100 - 1) as usize]
     }
 
+    /// The rule's name, for counting rejected rows by problem.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::MissingRequired => "missing_required",
+            Rule::Unparseable => "unparseable",
+            Rule::OutOfRange => "out_of_range",
+            Rule::MangledId => "mangled_id",
+            Rule::CountyNotInPrefecture => "county_not_in_prefecture",
+            Rule::ClosingDateMissing => "closing_date_missing",
+            Rule::ClosingDateNotAllowed => "closing_date_not_allowed",
+            Rule::ClosedBeforeReceived => "closed_before_received",
+            Rule::SettledWithoutSuccess => "settled_without_success",
+        }
+    }
+
     /// The row's reject code: the rule and the spec column it is about.
     fn code(self, column: usize) -> u16 {
         self as u16 * 100 + column as u16
@@ -62,6 +77,8 @@ impl Rule {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RowReject {
     pub line: u32,
+    /// The rule broken ([`Rule::name`]).
+    pub problem: &'static str,
     /// 1-based column in the file; none when the column is not in the file.
     pub column: Option<usize>,
     /// The column's header as written in the file (or the spec name).
@@ -564,6 +581,7 @@ fn describe(
         }
     };
     Ok(RowReject {
+        problem: rule.name(),
         // Reasons quote cell values; a phone typed in the wrong column stays masked.
         reason: parse::mask_phones_in(&reason),
         line: raw.lines[row],

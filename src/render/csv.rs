@@ -25,6 +25,14 @@ fn cell(value: &Value) -> String {
     }
 }
 
+/// The CSV as a file for people: UTF-8 with a BOM, which Excel on Chinese
+/// Windows needs to read it as UTF-8 rather than GBK.
+pub fn for_excel(table: &Table) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(render(table).as_bytes());
+    bytes
+}
+
 /// Quotes a cell when it holds a comma, quote or line break.
 pub fn quote(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {

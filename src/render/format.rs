@@ -35,6 +35,13 @@ pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
             }
         }
         (Value::Float(f), ColumnKind::Hours) => format!("{f:.1}"),
+        (Value::Float(f), ColumnKind::Number) => {
+            let rounded = format!("{f:.4}");
+            rounded
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        }
         (Value::Float(f), _) => format!("{f}"),
     }
 }

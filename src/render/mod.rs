@@ -3,9 +3,11 @@
 
 pub mod csv;
 pub mod format;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod terminal;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -22,6 +24,8 @@ pub enum Format {
     Json,
     /// A Markdown table for pasting into documents.
     Markdown,
+    /// An Excel workbook (needs --output FILE.xlsx).
+    Xlsx,
 }
 
 /// How a column's values read.
@@ -36,6 +40,8 @@ pub enum ColumnKind {
     PValue,
     Hours,
     Verdict,
+    /// Any other number (query results), shown rounded to 4 decimals.
+    Number,
 }
 
 #[derive(Debug, Clone)]
@@ -125,9 +131,11 @@ pub struct RenderOptions {
     pub colour: bool,
 }
 
+/// A table as text; xlsx is binary, see [`xlsx::workbook`] (here it falls
+/// back to the terminal table).
 pub fn render(table: &Table, format: Format, opts: &RenderOptions) -> String {
     match format {
-        Format::Table => terminal::render(table, opts),
+        Format::Table | Format::Xlsx => terminal::render(table, opts),
         Format::Csv => csv::render(table),
         Format::Json => json::render(table),
         Format::Markdown => markdown::render(table, opts),

@@ -1,0 +1,114 @@
+//! Excel workbooks (rust_xlsxwriter): one sheet per table, headers in the
+//! chosen language, numbers as numbers (rates formatted as percentages but
+//! kept at full precision), ids and every other text as string cells —
+//! never formulas, and neutralised like CSV in case it is re-saved as CSV.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+
+use super::{ColumnKind, Table, Value, neutralise_formula};
+use crate::Lang;
+
+/// Characters Excel refuses in a sheet name.
+const NOT_IN_SHEET_NAMES: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
+
+fn sheet_name(title: &str, index: usize) -> String {
+    let clean: String = title
+        .chars()
+        .filter(|c| !NOT_IN_SHEET_NAMES.contains(c))
+        .take(28)
+        .collect();
+    let clean = clean.trim().trim_matches('\'').to_string();
+    if clean.is_empty() {
+        format!("Sheet{}", index + 1)
+    } else {
+        // Titles can repeat (or repeat after truncation); names must not.
+        format!(
+            "{}{clean}",
+            if index > 0 {
+                format!("{} ", index + 1)
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+/// A workbook of the tables, one sheet each, as bytes. The document's
+/// creation time is fixed, so the same tables give the same file.
+pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let p_value = Format::new().set_num_format("0.0000");
+    let hours = Format::new().set_num_format("0.0");
+    for (index, table) in tables.iter().enumerate() {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&table.title, index))?;
+        for (c, column) in table.columns.iter().enumerate() {
+            let c = c as u16;
+            sheet.write_string_with_format(0, c, column.label(lang), &bold)?;
+            let width = column
+                .label(lang)
+                .chars()
+                .map(|ch| if ch.is_ascii() { 1.1 } else { 2.1 })
+                .sum::<f64>();
+            sheet.set_column_width(c, width.clamp(8.0, 40.0))?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        let rows = table.rows.iter().chain(table.total.iter());
+        for (r, row) in rows.enumerate() {
+            let r = r as u32 + 1;
+            for (c, (value, column)) in row.iter().zip(&table.columns).enumerate() {
+                let c = c as u16;
+                match value {
+                    Value::Null => {}
+                    Value::Int(i) => {
+                        sheet.write_number(r, c, *i as f64)?;
+                    }
+                    Value::Float(f) => {
+                        match column.kind {
+                            ColumnKind::Rate => {
+                                sheet.write_number_with_format(r, c, *f, &percent)?
+                            }
+                            ColumnKind::PValue => {
+                                sheet.write_number_with_format(r, c, *f, &p_value)?
+                            }
+                            ColumnKind::Hours => {
+                                sheet.write_number_with_format(r, c, *f, &hours)?
+                            }
+                            _ => sheet.write_number(r, c, *f)?,
+                        };
+                    }
+                    Value::Text { value, display } => {
+                        // As tables read: verdicts in words, keys by their label.
+                        let text = if column.kind == ColumnKind::Verdict {
+                            super::format::verdict_label(value, lang)
+                        } else {
+                            display.clone().unwrap_or_else(|| value.clone())
+                        };
+                        sheet.write_string(r, c, neutralise_formula(&text))?;
+                    }
+                }
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_legal_and_distinct() {
+        assert_eq!(
+            sheet_name("调解成功率（按市州）", 0),
+            "调解成功率（按市州）"
+        );
+        assert_eq!(sheet_name("a/b:c", 1), "2 abc");
+        assert_eq!(sheet_name("", 2), "Sheet3");
+        assert!(sheet_name(&"长".repeat(40), 0).chars().count() <= 31);
+    }
+}

@@ -1,0 +1,96 @@
+//! The report as Markdown, for pasting into documents: the same sections
+//! and tables as the page, the charts as the SVG files beside it.
+
+use super::Report;
+use crate::Lang;
+use crate::render::{RenderOptions, markdown};
+
+pub fn render(report: &Report) -> String {
+    let lang = report.lang;
+    let zh = lang == Lang::Zh;
+    let opts = RenderOptions {
+        lang,
+        colour: false,
+    };
+    let s = &report.sections;
+    let table = |section: &super::Section| markdown::render(&section.table, &opts);
+    let heading =
+        |zh_text: &str, en_text: &str| format!("\n## {}\n\n", if zh { zh_text } else { en_text });
+    let mut out = format!("# {}\n\n", report.title());
+    out.push_str(&format!(
+        "{}{}\n",
+        if zh { "统计期间：" } else { "Period: " },
+        report.period.label(lang)
+    ));
+    if let Some(note) = &report.filter_note {
+        out.push_str(&format!("\n{note}\n"));
+    }
+
+    out.push_str(&heading("一、要点", "1. Headline"));
+    for item in report.headline_items() {
+        let separator = if zh { "：" } else { ": " };
+        out.push_str(&format!("- **{}{separator}{}**", item.label, item.value));
+        if !item.details.is_empty() {
+            out.push_str(&format!(
+                " — {}",
+                item.details.join(if zh { "；" } else { "; " })
+            ));
+        }
+        out.push('\n');
+    }
+
+    out.push_str(&heading(
+        "二、各市州调解成功率",
+        "2. Success rate by prefecture",
+    ));
+    out.push_str(&format!(
+        "![{}](rates.svg)\n\n",
+        if zh { "成功率" } else { "success rates" }
+    ));
+    out.push_str(&table(&s.prefectures));
+
+    out.push_str(&heading(
+        "三、漏斗图：案件数与成功率",
+        "3. Funnel plot: cases and success rate",
+    ));
+    out.push_str(&format!(
+        "![{}](funnel.svg)\n\n{}\n",
+        if zh { "漏斗图" } else { "funnel plot" },
+        if zh {
+            "虚线为基线的95%控制限，实线为99.8%控制限（Spiegelhalter 2005，精确二项）。"
+        } else {
+            "Dashed: the baseline's 95% control limits; solid: 99.8% (Spiegelhalter 2005, exact binomial)."
+        }
+    ));
+
+    out.push_str(&heading("四、近12个月趋势", "4. The last 12 months"));
+    out.push_str(&format!(
+        "![{}](trend.svg)\n\n",
+        if zh { "趋势" } else { "trend" }
+    ));
+    out.push_str(&table(&s.trend));
+
+    out.push_str(&heading("五、县市区", "5. Counties"));
+    out.push_str(&table(&s.counties));
+
+    out.push_str(&heading("六、12351热线", "6. The 12351 hotline"));
+    out.push_str(&table(&s.hotline));
+    out.push('\n');
+    out.push_str(&table(&s.funnel));
+
+    out.push_str(&heading("七、数据质量", "7. Data quality"));
+    out.push_str(&table(&s.files));
+    out.push('\n');
+    out.push_str(&table(&s.rejects));
+    out.push('\n');
+    for line in &report.findings {
+        out.push_str(&format!("- {line}\n"));
+    }
+    if let Some(at) = &report.generated_at {
+        out.push_str(&format!(
+            "\n{} {at}\n",
+            if zh { "生成时间" } else { "Generated" }
+        ));
+    }
+    out
+}

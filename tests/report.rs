@@ -1,0 +1,342 @@
+//! `disputes report` end to end: the committed example is reproduced byte
+//! for byte, the files are well-formed and carry the numbers of `rates` and
+//! `hotline`, and folders are replaced only with `--force`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample_data() -> String {
+    repo().join("sample_data").to_str().unwrap().to_string()
+}
+
+/// Checks that `text` is well-formed XML (the page is written as polyglot
+/// HTML, so the same check serves both): every tag closed, in order.
+fn assert_well_formed(name: &str, text: &str) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut open: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => open.push(String::from_utf8_lossy(e.name().as_ref()).into()),
+            Ok(Event::End(e)) => {
+                let name_read = String::from_utf8_lossy(e.name().as_ref()).to_string();
+                assert_eq!(open.pop().as_deref(), Some(name_read.as_str()), "{name}");
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!(
+                "{name} is not well-formed at {}: {e}",
+                reader.buffer_position()
+            ),
+        }
+    }
+    assert!(open.is_empty(), "{name}: unclosed {open:?}");
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn report(ws: &Workspace, args: &[&str]) -> (Run, PathBuf) {
+    let out = ws.path("out");
+    let mut all = vec!["report", "--data"];
+    let data = sample_data();
+    all.push(&data);
+    all.extend(["--out", out.to_str().unwrap()]);
+    all.extend(args);
+    let run = ws.run(&all);
+    (run, out)
+}
+
+#[test]
+fn the_committed_example_report_is_reproduced_byte_for_byte() {
+    // Run from the repository, as the README does, so file names read
+    // sample_data/… as in the committed copy.
+    let ws = Workspace::new();
+    let out = ws.path("2023H2");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_disputes"))
+        .args(["report", "--half", "2023H2", "--out", out.to_str().unwrap()])
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let example = repo().join("reports/2023H2");
+    assert_eq!(files_in(&out), files_in(&example));
+    for name in files_in(&example) {
+        let want = std::fs::read(example.join(&name)).unwrap();
+        let got = std::fs::read(out.join(&name)).unwrap();
+        assert!(
+            want == got,
+            "reports/2023H2/{name} differs from a fresh run: regenerate it with \
+             `disputes report --half 2023H2 --force`"
+        );
+    }
+}
+
+#[test]
+fn pages_and_charts_are_well_formed_and_self_contained() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_well_formed("index.html", html.trim_start_matches("<!DOCTYPE html>"));
+    for svg in ["rates.svg", "funnel.svg", "trend.svg"] {
+        let text = std::fs::read_to_string(out.join(svg)).unwrap();
+        assert!(text.trim_start().starts_with("<svg"), "{svg}");
+        assert_well_formed(svg, &text);
+        assert_eq!(html.matches("<svg").count(), 3, "the charts are inline");
+    }
+    // Nothing fetched: no scripts, links or remote addresses.
+    for banned in [
+        "<script",
+        "<link",
+        "src=\"http",
+        "href=\"http",
+        "@import",
+        "url(",
+    ] {
+        assert!(!html.contains(banned), "index.html holds {banned}");
+    }
+    // The seven sections, in order.
+    let ids = [
+        "headline",
+        "prefectures",
+        "funnel",
+        "trend",
+        "counties",
+        "hotline",
+        "quality",
+    ];
+    let positions: Vec<usize> = ids
+        .iter()
+        .map(|id| {
+            html.find(&format!("<section id=\"{id}\">"))
+                .unwrap_or_else(|| panic!("{id}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    // Each table also as a CSV for Excel.
+    for csv in [
+        "prefectures.csv",
+        "counties.csv",
+        "trend.csv",
+        "hotline.csv",
+        "files.csv",
+    ] {
+        let bytes = std::fs::read(out.join(csv)).unwrap();
+        assert!(bytes.starts_with("\u{feff}".as_bytes()), "{csv} has a BOM");
+    }
+}
+
+/// The report's tables are the `rates` and `hotline` tables: same CSV bytes,
+/// and the page and chart show the same rates.
+#[test]
+fn the_report_carries_the_numbers_of_rates_and_hotline() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let data = sample_data();
+    for (command, file) in [("rates", "prefectures.csv"), ("hotline", "hotline.csv")] {
+        let alone = ws.path(file);
+        let r = ws.run(&[
+            command,
+            "--data",
+            &data,
+            "--month",
+            "2023-06",
+            "--format",
+            "csv",
+            "--output",
+            alone.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(
+            std::fs::read(&alone).unwrap(),
+            std::fs::read(out.join(file)).unwrap(),
+            "{file} differs from `{command} --format csv`"
+        );
+    }
+
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let svg = std::fs::read_to_string(out.join("rates.svg")).unwrap();
+    let text = std::fs::read_to_string(out.join("prefectures.csv")).unwrap();
+    let (header, rows) = parse_csv(&text);
+    assert_eq!(rows.len(), 17);
+    let mut with_rate = 0;
+    for row in &rows {
+        let name = field(&header, row, "prefecture");
+        let Ok(rate) = field(&header, row, "success_rate").parse::<f64>() else {
+            continue;
+        };
+        with_rate += 1;
+        let shown = format!("{:.1}%", rate * 100.0);
+        let tr = html
+            .split("<tr>")
+            .find(|tr| tr.starts_with(&format!("<td>{name}</td>")))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        assert!(
+            tr.contains(&format!(">{shown}<")),
+            "{name}: {shown} not in {tr}"
+        );
+        let decided = field(&header, row, "decided");
+        assert!(
+            svg.contains(&format!("{shown}  (n={decided})")),
+            "{name} not in the chart"
+        );
+    }
+    assert!(with_rate > 10);
+
+    let text = std::fs::read_to_string(out.join("hotline.csv")).unwrap();
+    let (header, rows) = parse_csv(&text);
+    for row in &rows {
+        let name = field(&header, row, "prefecture");
+        let received = field(&header, row, "received");
+        let tr = html
+            .split("<tr>")
+            .filter(|tr| tr.starts_with(&format!("<td>{name}</td>")))
+            .find(|tr| tr.contains("转调解") || tr.contains(&format!(">{received}<")))
+            .unwrap_or_else(|| panic!("no hotline row for {name}"));
+        assert!(tr.contains(&format!(">{received}<")), "{name}: {received}");
+    }
+}
+
+#[test]
+fn the_headline_compares_with_the_previous_month_and_says_where_data_ends() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("较上月："), "{md}");
+    // The sample starts in 2023, so June 2022 is outside the data.
+    assert!(md.contains("较上年同期：数据未覆盖"), "{md}");
+    let headline = std::fs::read_to_string(out.join("headline.csv")).unwrap();
+    assert!(headline.contains("previous,2023-05-01..2023-05-31,success_rate,"));
+    assert!(!headline.contains("year_ago"));
+}
+
+#[test]
+fn an_existing_folder_is_replaced_only_with_force() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-05"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(out.join("note.txt"), "mine").unwrap();
+    let (run, _) = report(&ws, &["--month", "2023-06"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert!(out.join("note.txt").exists(), "the folder was left alone");
+    let (run, _) = report(&ws, &["--month", "2023-06", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.join("note.txt").exists());
+    assert!(
+        std::fs::read_to_string(out.join("report.md"))
+            .unwrap()
+            .contains("2023-06-01..2023-06-30")
+    );
+    // No staging folders left behind.
+    let leftovers: Vec<String> = files_in(&ws.path(""))
+        .into_iter()
+        .filter(|n| n.starts_with(".report"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn generation_time_appears_only_when_given() {
+    let ws = Workspace::new();
+    let (run, out) = report(
+        &ws,
+        &["--month", "2023-06", "--generated-at", "2023-07-03 09:00"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("生成时间 2023-07-03 09:00"));
+}
+
+#[test]
+fn default_folder_is_named_after_the_period() {
+    let ws = Workspace::new();
+    let data = sample_data();
+    let run = ws.run(&[
+        "report",
+        "--data",
+        &data,
+        "--quarter",
+        "2023q2",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = ws.path("reports/2023Q2");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("2023-04-01..2023-06-30"));
+    assert!(md.contains("vs previous quarter: "));
+    assert!(
+        run.stdout.contains("report written to reports/2023Q2/"),
+        "{}",
+        run.stdout
+    );
+    // A bare run reports the last month with closed cases.
+    let run = ws.run(&["report", "--data", &data]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(ws.path("reports/2023-12/index.html").exists());
+}
+
+#[test]
+fn county_tables_cover_the_prefectures_below_or_all() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-06", "--counties", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_, all_rows) = parse_csv(&std::fs::read_to_string(out.join("counties.csv")).unwrap());
+    let rates = ws.run(&[
+        "rates",
+        "--data",
+        &sample_data(),
+        "--month",
+        "2023-06",
+        "--by",
+        "county",
+        "--format",
+        "csv",
+    ]);
+    let (_, county_rows) = parse_csv(&rates.stdout);
+    assert_eq!(
+        all_rows, county_rows,
+        "--counties all is the `rates --by county` table"
+    );
+
+    // In 2023H2 one prefecture is judged below the baseline.
+    let (run, out) = report(&ws, &["--half", "2023H2", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (h, prefectures) =
+        parse_csv(&std::fs::read_to_string(out.join("prefectures.csv")).unwrap());
+    let below: Vec<String> = prefectures
+        .iter()
+        .filter(|r| field(&h, r, "verdict") == "below")
+        .map(|r| field(&h, r, "prefecture_code").to_string())
+        .collect();
+    let (hc, counties) = parse_csv(&std::fs::read_to_string(out.join("counties.csv")).unwrap());
+    assert!(!below.is_empty() && !counties.is_empty());
+    assert!(
+        counties
+            .iter()
+            .all(|r| below.contains(&field(&hc, r, "prefecture_code").to_string()))
+    );
+}
