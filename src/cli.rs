@@ -189,9 +189,16 @@ pub struct ValidateArgs {
     /// Write every rejected row as it was, with file, line, column and reason, to FILE (CSV)
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
-    /// table (for reading) or json ({"files": [...], "rejects": [...]})
+    /// table (for reading), json ({"files": [...], "rejects": [...]}), or
+    /// the rejected rows as csv / markdown / xlsx (xlsx adds the accounting sheet)
     #[arg(long, value_enum, default_value = "table")]
     pub format: ValidateFormat,
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave out the UTF-8 BOM of a CSV file written with --output
+    #[arg(long)]
+    pub no_bom: bool,
     /// Language of labels
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
@@ -201,6 +208,9 @@ pub struct ValidateArgs {
 pub enum ValidateFormat {
     Table,
     Json,
+    Csv,
+    Markdown,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -11,10 +11,11 @@ use anyhow::{Context, Result};
 use comfy_table::{ContentArrangement, Table as Comfy};
 
 use crate::Lang;
-use crate::cli::{ValidateArgs, ValidateFormat};
+use crate::cli::{OutputArgs, ValidateArgs, ValidateFormat};
 use crate::ingest::{FileAccount, Logs, Reject};
 use crate::render::csv::quote;
 use crate::render::neutralise_formula;
+use crate::render::{Column, ColumnKind, Format, Table, Value};
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     let (logs, _) = super::load(&args.input)?;
@@ -24,13 +25,80 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     let text = match args.format {
         ValidateFormat::Json => render_json(&logs),
         ValidateFormat::Table => render_table(&logs, args.lang),
+        ValidateFormat::Csv | ValidateFormat::Markdown | ValidateFormat::Xlsx => {
+            let format = match args.format {
+                ValidateFormat::Csv => Format::Csv,
+                ValidateFormat::Markdown => Format::Markdown,
+                _ => Format::Xlsx,
+            };
+            let output = OutputArgs {
+                format: Some(format),
+                output: args.output.clone(),
+                no_bom: args.no_bom,
+                lang: args.lang,
+            };
+            let accounting: Vec<String> = logs
+                .files
+                .iter()
+                .map(|f| super::accounting_line(f, args.lang))
+                .collect();
+            let files = crate::report::files_table(&logs.files, args.lang);
+            super::emit_with(
+                &rejects_table(&logs.rejects, args.lang),
+                &[],
+                &[files],
+                &output,
+                &accounting,
+            )?;
+            return Ok(exit_code(&logs));
+        }
     };
-    print!("{text}");
-    Ok(if logs.rejects.is_empty() {
+    match &args.output {
+        Some(path) => super::write_output(path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(exit_code(&logs))
+}
+
+fn exit_code(logs: &Logs) -> ExitCode {
+    if logs.rejects.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
+}
+
+/// Every rejected row: file, line, column and reason (the record itself
+/// only in the --rejects file, which may hold personal data).
+fn rejects_table(rejects: &[Reject], lang: Lang) -> Table {
+    let rows = rejects
+        .iter()
+        .map(|r| {
+            vec![
+                Value::text(r.path.clone()),
+                Value::Int(i64::from(r.line)),
+                r.column.map_or(Value::Null, |c| Value::Int(c as i64)),
+                r.column_name.clone().map_or(Value::Null, Value::text),
+                Value::text(r.reason.clone()),
+            ]
+        })
+        .collect();
+    Table {
+        title: match lang {
+            Lang::Zh => "拒收行".to_string(),
+            Lang::En => "Rejected rows".to_string(),
+        },
+        notes: Vec::new(),
+        columns: vec![
+            Column::new("path", "文件", "file", ColumnKind::Text),
+            Column::new("line", "行号", "line", ColumnKind::Count),
+            Column::new("column", "列号", "column", ColumnKind::Count),
+            Column::new("column_name", "列名", "column name", ColumnKind::Text),
+            Column::new("reason", "原因", "reason", ColumnKind::Text),
+        ],
+        rows,
+        total: None,
+    }
 }
 
 #[derive(serde::Serialize)]

@@ -537,7 +537,8 @@ fn trend_table(trend: &[TrendMonth], opts: &ReportOptions) -> Table {
     }
 }
 
-fn files_table(files: &[FileAccount], lang: Lang) -> Table {
+/// The row accounting per file, as a table (also `validate`'s second sheet).
+pub fn files_table(files: &[FileAccount], lang: Lang) -> Table {
     let rows = files
         .iter()
         .map(|f| {
