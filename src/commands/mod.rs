@@ -275,19 +275,21 @@ pub fn emit_with(
         lang: output.lang,
         colour,
     };
-    if format == Format::Xlsx {
-        let Some(path) = &output.output else {
-            anyhow::bail!("--format xlsx writes a workbook: give --output FILE.xlsx");
-        };
+    if format == Format::Xlsx && output.output.is_none() {
+        anyhow::bail!("--format xlsx writes a workbook: give --output FILE.xlsx");
+    }
+    let for_people = matches!(format, Format::Table | Format::Markdown);
+    if !for_people {
         for line in accounting.iter().chain(remarks) {
             eprintln!("{line}");
         }
+    }
+    if let (Format::Xlsx, Some(path)) = (format, &output.output) {
         let tables: Vec<&Table> = std::iter::once(table).chain(supplements).collect();
         let bytes = render::xlsx::workbook(&tables, output.lang)
             .with_context(|| format!("{}: cannot build the workbook", path.display()))?;
         return write_output(path, &bytes);
     }
-    let for_people = matches!(format, Format::Table | Format::Markdown);
     let mut text = render::render(table, format, &opts);
     if for_people {
         for remark in remarks {
@@ -302,10 +304,6 @@ pub fn emit_with(
         for s in supplements {
             text.push('\n');
             text.push_str(&render::render(s, format, &opts));
-        }
-    } else {
-        for line in accounting.iter().chain(remarks) {
-            eprintln!("{line}");
         }
     }
     match &output.output {

@@ -15,7 +15,7 @@ use crate::Lang;
 use crate::analysis::filters::Filters;
 use crate::analysis::funnel::{self, FunnelOptions};
 use crate::analysis::groups::Dimension;
-use crate::analysis::hotline::{self, HotlineFigures, HotlineOptions};
+use crate::analysis::hotline::{self, HotlineOptions};
 use crate::analysis::rates::{self, RateRow, Rates, RatesOptions, Verdict};
 use crate::cli::CountyScope;
 use crate::commands;
@@ -285,7 +285,7 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         },
         hotline: Section {
             file_stem: "hotline",
-            table: hotline_table(&hotline_figures, &hotline_opts, lang),
+            table: commands::hotline::hotline_table(&hotline_figures, &hotline_opts, lang, &[]),
         },
         funnel: Section {
             file_stem: "referral_funnel",
@@ -411,10 +411,6 @@ fn county_table(counties: &Rates, shown: &[(u32, String)], opts: &ReportOptions)
     table.notes.insert(0, scope);
     table.notes.push(family.to_string());
     table
-}
-
-fn hotline_table(figures: &HotlineFigures, opts: &HotlineOptions, lang: Lang) -> Table {
-    commands::hotline::hotline_table(figures, opts, lang, &[])
 }
 
 fn headline_table(h: &Headline, lang: Lang) -> Table {
