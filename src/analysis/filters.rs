@@ -204,7 +204,11 @@ impl Filters {
                 return Ok(());
             }
             // Match as the loader matches spellings: case, width and space aside.
-            let present = frame.column(column)?.as_materialized_series().unique()?;
+            let present = frame
+                .column(column)?
+                .as_materialized_series()
+                .unique()?
+                .cast(&DataType::String)?;
             let present: Vec<String> = present
                 .str()?
                 .iter()
@@ -226,6 +230,7 @@ impl Filters {
             let keep = Series::new("".into(), keep);
             conditions.push(
                 col(column)
+                    .cast(DataType::String)
                     .is_in(lit(keep).implode(false), false)
                     .fill_null(lit(false)),
             );
@@ -239,6 +244,7 @@ impl Filters {
                         let codes = Series::new("".into(), codes.clone());
                         conditions.push(
                             col(column)
+                                .cast(DataType::String)
                                 .is_in(lit(codes).implode(false), false)
                                 .fill_null(lit(false)),
                         );

@@ -62,12 +62,24 @@ fn provenance(
         .map(|df| df.drop_many([crate::ingest::merge::FILE, crate::ingest::validate::LINE]))
 }
 
+/// The logs keep enum and free-text columns dictionary-encoded; SQL users
+/// see them as the text they are.
+fn plain_text(frame: &DataFrame) -> LazyFrame {
+    let columns: Vec<Expr> = frame
+        .schema()
+        .iter()
+        .map(|(name, dtype)| match dtype {
+            DataType::Categorical(..) => col(name.clone()).cast(DataType::String),
+            _ => col(name.clone()),
+        })
+        .collect();
+    frame.clone().lazy().select(columns)
+}
+
 impl QueryTables {
     pub fn new(logs: &Logs, regions: &RegionTable, unmask: bool) -> PolarsResult<QueryTables> {
         use crate::ingest::schema::LogKind;
-        let mediation = logs
-            .mediation
-            .clone()
+        let mediation = plain_text(&logs.mediation)
             .lazy()
             .with_columns([
                 region_names("prefecture_code", regions).alias("prefecture"),
@@ -82,9 +94,7 @@ impl QueryTables {
                     .alias("is_decided"),
             ])
             .collect()?;
-        let mut hotline = logs
-            .hotline
-            .clone()
+        let mut hotline = plain_text(&logs.hotline)
             .lazy()
             .with_columns([
                 region_names("prefecture_code", regions).alias("prefecture"),

@@ -8,7 +8,12 @@
 //! may span lines and every row keeps its line number), sets aside records
 //! that cannot be rows (ragged, unclosed quote, undecodable bytes) and skips
 //! blank ones; Polars' multi-threaded reader then splits the cells of the
-//! well-formed records into String columns.
+//! well-formed records into columns of text.
+//!
+//! Most columns repeat a few values (regions, dates, outcomes), so the
+//! reader stores their cells dictionary-encoded (Categorical): each distinct
+//! text once, a code per row. The caller names the columns of unique values
+//! (ids), which stay plain String columns.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -17,7 +22,7 @@ use polars::prelude::*;
 
 use std::io::Read;
 
-use super::encoding::{Encoding, decode};
+use super::encoding::{Encoding, decode_owned};
 
 /// Why a record could not become a row at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +59,9 @@ pub struct RawTable {
     pub encoding: Encoding,
     /// Header cells as written (the header is line 1 unless blank lines precede it).
     pub header: Vec<String>,
-    /// One String column per header cell, named `c0`, `c1`, ...; one row per
-    /// well-formed record; empty cells are null.
+    /// One column per header cell, named `c0`, `c1`, ...; one row per
+    /// well-formed record; empty cells are null. Plain columns are String,
+    /// the others Categorical with a dictionary of their own (codes 0..n).
     pub cells: DataFrame,
     /// Physical line where each row of `cells` starts.
     pub lines: Vec<u32>,
@@ -81,6 +87,38 @@ impl RawTable {
     pub fn cell_column_name(index: usize) -> String {
         format!("c{index}")
     }
+
+    /// The text of one cell (`None` when empty), whichever way it is stored.
+    pub fn cell_text(&self, row: usize, column: usize) -> PolarsResult<Option<String>> {
+        let cells = self.cells.column(&RawTable::cell_column_name(column))?;
+        Ok(match cells.dtype() {
+            DataType::Categorical(..) => cells.cat32()?.iter_str().nth(row).flatten(),
+            _ => cells.str()?.get(row),
+        }
+        .map(str::to_string))
+    }
+}
+
+/// The distinct texts of a dictionary-encoded cell column, indexed by code.
+pub fn dictionary(cells: &Column) -> PolarsResult<Vec<String>> {
+    let mapping = cells.cat32()?.get_mapping();
+    Ok((0..mapping.num_cats_upper_bound())
+        .map(|code| {
+            mapping
+                .cat_to_str(code as CatSize)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect())
+}
+
+/// Which header cells hold unique values (ids) and stay plain text; the
+/// reader asks once, when it has found the header.
+pub type PlainColumns<'a> = &'a (dyn Fn(&[String]) -> Vec<bool> + Sync);
+
+/// Every column plain text: for callers that look at cells one by one.
+pub fn all_plain(header: &[String]) -> Vec<bool> {
+    vec![true; header.len()]
 }
 
 /// Why a file cannot be read at all.
@@ -102,9 +140,10 @@ pub fn read_csv_bytes(
     path: &Path,
     bytes: &[u8],
     forced: Option<Encoding>,
+    plain: PlainColumns,
 ) -> Result<RawTable, ReadError> {
     let mut table = None;
-    for_each_block(path, bytes, forced, usize::MAX, |block| {
+    for_each_block(path, bytes, forced, usize::MAX, plain, |block| {
         table = Some(block);
         Ok::<(), ReadError>(())
     })?;
@@ -115,14 +154,48 @@ pub fn read_csv_bytes(
 /// each), handing each block's rows to `visit` as a [`RawTable`] that
 /// carries the file's header. Line numbers run on across blocks. The
 /// encoding is detected on the first block unless forced.
+///
+/// The next block is read and split on a second thread while `visit`
+/// checks the current one, so reading and checking overlap.
 pub fn read_csv_blocks<E: From<ReadError>>(
     path: &Path,
     forced: Option<Encoding>,
     block_bytes: usize,
-    visit: impl FnMut(RawTable) -> Result<(), E>,
+    plain: PlainColumns,
+    mut visit: impl FnMut(RawTable) -> Result<(), E>,
 ) -> Result<(), E> {
     let file = std::fs::File::open(path).map_err(ReadError::from)?;
-    for_each_block(path, file, forced, block_bytes, visit)
+    std::thread::scope(|scope| {
+        // The reader hands a block over only when the last one is taken: one
+        // block is read while one is checked.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(0);
+        scope.spawn(move || {
+            let read = for_each_block(path, file, forced, block_bytes, plain, |table| {
+                sender.send(Ok(table)).map_err(|_| ReaderStop::Abandoned)
+            });
+            if let Err(ReaderStop::Failed(e)) = read {
+                let _ = sender.send(Err(e));
+            }
+        });
+        // Returning early drops the receiver, which stops the reader.
+        for table in receiver {
+            visit(table?)?;
+        }
+        Ok(())
+    })
+}
+
+/// Why the reading thread stopped early.
+enum ReaderStop {
+    Failed(ReadError),
+    /// The checking side stopped taking blocks.
+    Abandoned,
+}
+
+impl From<ReadError> for ReaderStop {
+    fn from(e: ReadError) -> Self {
+        ReaderStop::Failed(e)
+    }
 }
 
 fn for_each_block<E: From<ReadError>>(
@@ -130,11 +203,13 @@ fn for_each_block<E: From<ReadError>>(
     mut source: impl std::io::Read,
     forced: Option<Encoding>,
     block_bytes: usize,
+    plain: PlainColumns,
     mut visit: impl FnMut(RawTable) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut buffer: Vec<u8> = Vec::new();
     let mut next_line = 1;
     let mut header: Option<Vec<String>> = None;
+    let mut plain_cells: Vec<bool> = Vec::new();
     let mut encoding = forced;
     let mut first = true;
     loop {
@@ -160,12 +235,19 @@ fn for_each_block<E: From<ReadError>>(
         if scan.consumed == 0 && !at_eof {
             continue; // one record longer than a block: read on
         }
-        let chunk = &buffer[..scan.consumed];
+        // The block's records leave the buffer (no copy of the text when it
+        // is UTF-8); the unfinished record after them stays for the next read.
+        let mut rest = if at_eof {
+            Vec::new()
+        } else {
+            Vec::with_capacity(block_bytes + buffer.len() - scan.consumed)
+        };
+        rest.extend_from_slice(&buffer[scan.consumed..]);
+        buffer.truncate(scan.consumed);
+        let chunk = std::mem::replace(&mut buffer, rest);
         // The first block decides the encoding (unless forced); one decode per block.
-        let decoded = decode(chunk, encoding);
-        let chosen = *encoding.insert(decoded.encoding);
-        let had_errors = decoded.had_errors;
-        let text = decoded.text.into_owned();
+        let (text, chosen, had_errors) = decode_owned(chunk, encoding);
+        encoding = Some(chosen);
         // Decoding GBK moves byte offsets: find the records again in the text.
         let records = match chosen {
             Encoding::Utf8 if !had_errors => scan.records,
@@ -177,11 +259,12 @@ fn for_each_block<E: From<ReadError>>(
                 if at_eof {
                     return Err(ReadError::Empty.into());
                 }
-                buffer.drain(..scan.consumed);
                 next_line = scan.next_line;
                 continue;
             };
-            header = Some(split_cells(&text[h.start..h.end]));
+            let cells = split_cells(&text[h.start..h.end]);
+            plain_cells = plain(&cells);
+            header = Some(cells);
         }
         let table = build_table(
             path,
@@ -190,9 +273,9 @@ fn for_each_block<E: From<ReadError>>(
             text,
             records.filter(|r| r.has_content),
             header.clone().expect("header found above"),
+            &plain_cells,
         )?;
         visit(table)?;
-        buffer.drain(..scan.consumed);
         next_line = scan.next_line;
         if at_eof {
             return Ok(());
@@ -209,6 +292,7 @@ fn build_table(
     text: String,
     records: impl Iterator<Item = Record>,
     header: Vec<String>,
+    plain: &[bool],
 ) -> Result<RawTable, ReadError> {
     let header_cells = header.len();
     let mut lines = Vec::new();
@@ -244,7 +328,7 @@ fn build_table(
             }
         }
     }
-    let cells = parse_cells(&text, &spans, header_cells)?;
+    let cells = parse_cells(&text, &spans, plain)?;
     Ok(RawTable {
         path: path.to_path_buf(),
         encoding,
@@ -257,10 +341,21 @@ fn build_table(
     })
 }
 
-/// Hands the well-formed records to Polars' reader, every column as String.
-fn parse_cells(text: &str, spans: &[(usize, usize)], columns: usize) -> PolarsResult<DataFrame> {
-    let schema: Schema = (0..columns)
-        .map(|i| Field::new(RawTable::cell_column_name(i).into(), DataType::String))
+/// Hands the well-formed records to Polars' reader: plain columns as
+/// String, the others Categorical, each with a fresh dictionary.
+fn parse_cells(text: &str, spans: &[(usize, usize)], plain: &[bool]) -> PolarsResult<DataFrame> {
+    let schema: Schema = (0..plain.len())
+        .map(|i| {
+            let dtype = if plain.get(i).copied().unwrap_or(true) {
+                DataType::String
+            } else {
+                DataType::from_categories(Categories::random(
+                    PlSmallStr::EMPTY,
+                    CategoricalPhysical::U32,
+                ))
+            };
+            Field::new(RawTable::cell_column_name(i).into(), dtype)
+        })
         .collect();
     if spans.is_empty() {
         return Ok(DataFrame::empty_with_schema(&schema));
@@ -491,18 +586,17 @@ pub fn split_cells(record: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Even columns plain, odd ones dictionary-encoded: every test reads both ways.
+    fn mixed(header: &[String]) -> Vec<bool> {
+        (0..header.len()).map(|i| i % 2 == 0).collect()
+    }
+
     fn read(text: &str) -> RawTable {
-        read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None).unwrap()
+        read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None, &mixed).unwrap()
     }
 
     fn cell(t: &RawTable, row: usize, col: usize) -> Option<String> {
-        t.cells
-            .column(&RawTable::cell_column_name(col))
-            .unwrap()
-            .str()
-            .unwrap()
-            .get(row)
-            .map(str::to_string)
+        t.cell_text(row, col).unwrap()
     }
 
     #[test]
@@ -570,7 +664,7 @@ mod tests {
     #[test]
     fn undecodable_bytes_reject_the_row_and_name_the_column() {
         let bytes = b"a,b\n1,x\n2,\xFF\xFE\xFD\n";
-        let t = read_csv_bytes(Path::new("t.csv"), bytes, None).unwrap();
+        let t = read_csv_bytes(Path::new("t.csv"), bytes, None, &mixed).unwrap();
         assert_eq!(t.lines, vec![2]);
         assert_eq!(
             t.structural_rejects[0].problem,
@@ -581,7 +675,7 @@ mod tests {
     #[test]
     fn empty_file_has_no_header() {
         assert!(matches!(
-            read_csv_bytes(Path::new("t.csv"), b"\n\n", None),
+            read_csv_bytes(Path::new("t.csv"), b"\n\n", None, &mixed),
             Err(ReadError::Empty)
         ));
     }
@@ -602,7 +696,7 @@ mod tests {
         let mut lines = Vec::new();
         let mut rows = Vec::new();
         let mut rejected = Vec::new();
-        for_each_block(Path::new("t.csv"), bytes, None, n, |t| {
+        for_each_block(Path::new("t.csv"), bytes, None, n, &mixed, |t| {
             header = t.header.clone();
             lines.extend(&t.lines);
             for i in 0..t.cells.height() {

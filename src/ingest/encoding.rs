@@ -57,9 +57,27 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Decoded<'_> {
     }
 }
 
+/// [`decode`] for a block the reader owns: text that is already valid
+/// UTF-8 becomes the `String` without a copy.
+pub fn decode_owned(bytes: Vec<u8>, forced: Option<Encoding>) -> (String, Encoding, bool) {
+    let may_be_utf8 = forced != Some(Encoding::Gbk) && !bytes.starts_with(b"\xEF\xBB\xBF");
+    if may_be_utf8 && simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: validated as UTF-8 on the line above.
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
+        return (text, Encoding::Utf8, false);
+    }
+    let decoded = decode(&bytes, forced);
+    (
+        decoded.text.into_owned(),
+        decoded.encoding,
+        decoded.had_errors,
+    )
+}
+
 fn decode_as(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
     let (text, had_errors) = match encoding {
-        Encoding::Utf8 => match std::str::from_utf8(bytes) {
+        // simdutf8 checks several times faster than std on Chinese text.
+        Encoding::Utf8 => match simdutf8::basic::from_utf8(bytes) {
             Ok(s) => (Cow::Borrowed(s), false),
             Err(_) => (String::from_utf8_lossy(bytes), true),
         },
@@ -109,6 +127,26 @@ mod tests {
         let d = decode(b"case_id\n\xFF\xFF\n", None);
         assert!(d.had_errors);
         assert!(d.text.contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn owned_decoding_matches_borrowed_decoding() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("案件编号,武汉市\n");
+        let inputs: [&[u8]; 4] = [
+            "案件编号,武汉市\n".as_bytes(),
+            "\u{feff}案件编号\n".as_bytes(),
+            &gbk,
+            b"case_id\n\xFF\n",
+        ];
+        for bytes in inputs {
+            for forced in [None, Some(Encoding::Utf8), Some(Encoding::Gbk)] {
+                let borrowed = decode(bytes, forced);
+                let (text, encoding, had_errors) = decode_owned(bytes.to_vec(), forced);
+                assert_eq!(text, borrowed.text, "{bytes:?} {forced:?}");
+                assert_eq!(encoding, borrowed.encoding);
+                assert_eq!(had_errors, borrowed.had_errors);
+            }
+        }
     }
 
     #[test]

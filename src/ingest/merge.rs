@@ -87,11 +87,33 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
     };
 
     let id = kind.id_column();
-    let repeated = all
+    // Ids that repeat, found by a 64-bit hash of each id: sorting the
+    // hashes puts equal ones side by side, which needs far less memory
+    // than a hash map of 5 million ids. Equal hashes of different ids only
+    // make extra candidates: the walk below compares the ids themselves.
+    let mut id_hashes = Vec::with_capacity(all.height());
+    all.column(id)?
+        .vec_hash(PlSeedableRandomStateQuality::default(), &mut id_hashes)?;
+    let hashes = DataFrame::new(all.height(), vec![Column::new("hash".into(), id_hashes)])?;
+    let repeated_hashes = hashes
         .clone()
         .lazy()
-        .filter(len().over([col(id)])?.gt(lit(1)))
+        .select([col("hash").sort(SortOptions::default())])
+        .filter(col("hash").eq(col("hash").shift(lit(1))))
         .collect()?;
+    let candidates = hashes
+        .lazy()
+        .select([col("hash").is_in(
+            lit(repeated_hashes
+                .column("hash")?
+                .as_materialized_series()
+                .clone())
+            .implode(false),
+            false,
+        )])
+        .collect()?;
+    let candidates = candidates.column("hash")?.bool()?.clone();
+    let repeated = all.filter(&candidates)?;
 
     let mut counts = vec![MergeCounts::default(); n_files];
     let mut losers: Vec<IdxSize> = Vec::new();

@@ -203,7 +203,8 @@ fn load_file(
     let mut read = 0;
     let mut accepted: Option<DataFrame> = None;
     let mut rejects: Vec<Reject> = Vec::new();
-    csv_reader::read_csv_blocks(path, opts.encoding, opts.block_bytes, |raw| {
+    let plain = plain_cells(kind);
+    csv_reader::read_csv_blocks(path, opts.encoding, opts.block_bytes, &plain, |raw| {
         // The header is matched once, before any row is looked at.
         let header = match &header {
             Some(h) => h,
@@ -251,6 +252,15 @@ fn load_file(
     Ok((account, accepted, rejects))
 }
 
+/// The reader's question, which columns stay plain text, answered from
+/// the header (a header that does not match is reported when checked).
+fn plain_cells(kind: LogKind) -> impl Fn(&[String]) -> Vec<bool> + Sync {
+    move |header: &[String]| match schema::match_header(kind, header) {
+        Ok(map) => map.plain_cells(kind, header.len()),
+        Err(_) => csv_reader::all_plain(header),
+    }
+}
+
 fn structural_reject(
     path: &str,
     kind: LogKind,
@@ -296,8 +306,13 @@ fn describe_structural(problem: &StructuralProblem, encoding: Encoding) -> Strin
 fn empty_logs(kind: LogKind, regions: &RegionTable) -> PolarsResult<DataFrame> {
     let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
     let text = format!("{}\n", header.join(","));
-    let raw = csv_reader::read_csv_bytes(Path::new("(none)"), text.as_bytes(), None)
-        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let raw = csv_reader::read_csv_bytes(
+        Path::new("(none)"),
+        text.as_bytes(),
+        None,
+        &plain_cells(kind),
+    )
+    .map_err(|e| polars_err!(ComputeError: "{e}"))?;
     let header =
         schema::match_header(kind, &raw.header).map_err(|e| polars_err!(ComputeError: "{e}"))?;
     let checked = validate::check_rows(&raw, kind, &header, regions)?;

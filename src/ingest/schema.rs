@@ -431,6 +431,23 @@ pub struct HeaderMap {
     pub extra_cells: Vec<(usize, String)>,
 }
 
+impl HeaderMap {
+    /// Which header cells the reader keeps as plain text: ids (a value per
+    /// row, nothing to gain from a dictionary) and columns outside the spec
+    /// (kept as they are). Every other spec column is dictionary-encoded.
+    pub fn plain_cells(&self, kind: LogKind, cells: usize) -> Vec<bool> {
+        let mut plain = vec![true; cells];
+        for (spec, cell) in kind.columns().iter().zip(&self.spec_cells) {
+            if let Some(i) = *cell
+                && spec.ty != ColumnType::Id
+            {
+                plain[i] = false;
+            }
+        }
+        plain
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeaderError {
     #[error("no recognisable header: none of the cells of the first line names a {kind} column")]

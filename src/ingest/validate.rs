@@ -2,14 +2,15 @@
 //! the first rule it breaks.
 //!
 //! Everything runs as Polars expressions over whole columns. Values that
-//! need real parsing (dates, regions, enums, numbers) are parsed once per
-//! distinct spelling in Rust and joined back, so a column of a million
-//! dates costs a few hundred parses.
+//! need real parsing (dates, regions, enums, numbers, free text to trim)
+//! are parsed once per distinct spelling in Rust: the reader hands those
+//! columns over dictionary-encoded, so each parsed value is looked up by the
+//! row's code, and a column of a million dates costs a few hundred parses.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::csv_reader::RawTable;
+use super::csv_reader::{self, RawTable};
 use super::parse;
 use super::schema::{ColumnSpec, ColumnType, HeaderMap, LogKind};
 use crate::regions::{CountyMatch, Level, RegionTable};
@@ -113,7 +114,7 @@ fn blank_col(name: &str) -> String {
 /// Whether the row has no value in this column (absent, empty or spaces).
 fn missing(spec: &ColumnSpec) -> Expr {
     match spec.ty {
-        ColumnType::Id | ColumnType::Text => col(spec.name).is_null(),
+        ColumnType::Id => col(spec.name).is_null(),
         _ => col(spec.name)
             .is_null()
             .or(col(blank_col(spec.name)).fill_null(lit(true))),
@@ -140,15 +141,13 @@ pub fn check_rows(
 ) -> PolarsResult<CheckedRows> {
     let specs = kind.columns();
 
-    // 1. Per spec column: ids and free text trimmed (empty as null); other
-    //    columns as written, parsed in step 2. Extra columns as they are,
-    //    and each row's line.
+    // 1. Per spec column: ids trimmed (empty as null); other columns as
+    //    written, parsed in step 2. Extra columns as they are, and each
+    //    row's line.
     let mut exprs: Vec<Expr> = Vec::new();
     for (spec, cell) in specs.iter().zip(&header.spec_cells) {
         let e = match (cell, spec.ty) {
-            (Some(i), ColumnType::Id | ColumnType::Text) => {
-                trimmed(col(RawTable::cell_column_name(*i)))
-            }
+            (Some(i), ColumnType::Id) => trimmed(col(RawTable::cell_column_name(*i))),
             (Some(i), _) => col(RawTable::cell_column_name(*i)),
             (None, _) => lit(NULL).cast(DataType::String),
         };
@@ -166,22 +165,22 @@ pub fn check_rows(
         .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
         .with_row_index(ROW, None);
 
-    // 2. Parse each distinct value once, then look every row's value up:
-    //    its index among the distinct values, then each parsed output
-    //    gathered by that index (cheaper than a join per column).
+    // 2. Parse each distinct value once, then look every row's value up by
+    //    its dictionary code (no hashing of the row's text).
     let mut indexes: Vec<Expr> = Vec::new();
     let mut parsed: Vec<Expr> = Vec::new();
     for (spec, cell) in specs.iter().zip(&header.spec_cells) {
-        let values = match cell {
-            Some(i) => raw.cells.column(&RawTable::cell_column_name(*i))?.clone(),
-            None => Column::new_empty(spec.name.into(), &DataType::String),
-        };
-        let Some(mapping) = parse_distinct(&values, spec, regions)? else {
+        if spec.ty == ColumnType::Id {
             continue;
+        }
+        let keys = match cell {
+            Some(i) => csv_reader::dictionary(raw.cells.column(&RawTable::cell_column_name(*i))?)?,
+            None => Vec::new(),
         };
+        let mapping = parse_distinct(keys, spec, regions)?;
         if mapping.height() == 0 {
-            // No value in the whole file: every output is null, typed.
-            for output in mapping.columns().iter().skip(1) {
+            // No value in the whole block: every output is null, typed.
+            for output in mapping.columns() {
                 parsed.push(
                     lit(NULL)
                         .cast(output.dtype().clone())
@@ -190,20 +189,9 @@ pub fn check_rows(
             }
             continue;
         }
-        let keys = mapping.column(spec.name)?.as_materialized_series().clone();
-        let positions: Vec<u32> = (0..mapping.height() as u32).collect();
         let index_name = format!("{}__index", spec.name);
-        indexes.push(
-            col(spec.name)
-                .replace_strict(
-                    lit(keys),
-                    lit(Series::new("".into(), positions)),
-                    Some(lit(NULL).cast(DataType::UInt32)),
-                    Some(DataType::UInt32),
-                )
-                .alias(index_name.as_str()),
-        );
-        for output in mapping.columns().iter().skip(1) {
+        indexes.push(col(spec.name).to_physical().alias(index_name.as_str()));
+        for output in mapping.columns() {
             parsed.push(
                 lit(output.as_materialized_series().clone())
                     .gather(col(index_name.as_str()), true)
@@ -273,29 +261,37 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
 }
 
-/// For a column whose values need parsing: a frame of each distinct text
-/// and its parsed value (null when it does not parse).
+/// Free text and enum values are kept dictionary-encoded: each distinct
+/// value once, in one dictionary shared by every block and file.
+fn text_dtype() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// For a column whose values need parsing, given its distinct texts in
+/// code order: a frame with a row per code holding whether the text is
+/// blank and its parsed value(s) (null when it does not parse).
 fn parse_distinct(
-    values: &Column,
+    keys: Vec<String>,
     spec: &ColumnSpec,
     regions: &RegionTable,
-) -> PolarsResult<Option<DataFrame>> {
-    if matches!(spec.ty, ColumnType::Id | ColumnType::Text) {
-        return Ok(None);
-    }
-    let distinct = values.drop_nulls().unique()?;
-    let keys: Vec<&str> = distinct.str()?.iter().flatten().collect();
+) -> PolarsResult<DataFrame> {
     let name = spec.name;
-    let key_col = Column::new(name.into(), &keys);
     // A cell of spaces only is as empty as an empty one.
     let blank: Vec<bool> = keys.iter().map(|k| k.trim().is_empty()).collect();
     let blank_col = Column::new(blank_col(name).into(), blank);
     let value_name = value_col(name);
     let value: Column = match spec.ty {
-        ColumnType::Id | ColumnType::Text => return Ok(None),
+        ColumnType::Id => polars_bail!(ComputeError: "ids are not parsed"),
+        ColumnType::Text => {
+            let v: Vec<Option<&str>> = keys
+                .iter()
+                .map(|k| Some(k.trim()).filter(|t| !t.is_empty()))
+                .collect();
+            Column::new(value_name.into(), v).cast(&text_dtype())?
+        }
         ColumnType::Enum(e) => {
             let v: Vec<Option<&str>> = keys.iter().map(|k| e.parse(k)).collect();
-            Column::new(value_name.into(), v)
+            Column::new(value_name.into(), v).cast(&text_dtype())?
         }
         ColumnType::Date => {
             let v: Vec<Option<i32>> = keys
@@ -358,16 +354,10 @@ fn parse_distinct(
             let kind = Column::new(kind_col(name).into(), kind);
             let parent = Column::new(parent_col(name).into(), parent);
             let code = Column::new(value_name.into(), code);
-            return Ok(Some(DataFrame::new(
-                keys.len(),
-                vec![key_col, blank_col, code, kind, parent],
-            )?));
+            return DataFrame::new(keys.len(), vec![blank_col, code, kind, parent]);
         }
     };
-    Ok(Some(DataFrame::new(
-        keys.len(),
-        vec![key_col, blank_col, value],
-    )?))
+    DataFrame::new(keys.len(), vec![blank_col, value])
 }
 
 /// Whether the row's text in this column failed to parse.
@@ -466,7 +456,7 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
 fn typed_output(spec: &ColumnSpec) -> Expr {
     let v = col(value_col(spec.name));
     match spec.ty {
-        ColumnType::Id | ColumnType::Text => col(spec.name),
+        ColumnType::Id => col(spec.name),
         ColumnType::Region(Level::Prefecture) => v.alias("prefecture_code"),
         ColumnType::Region(Level::County) => when(col(kind_col(spec.name)).eq(lit(0u8)))
             .then(v)
@@ -490,16 +480,7 @@ fn describe(
     let cell_of = |name: &str| -> PolarsResult<(Option<usize>, String)> {
         let k = spec_index(specs, name);
         match header.spec_cells[k] {
-            Some(i) => {
-                let value = raw
-                    .cells
-                    .column(&RawTable::cell_column_name(i))?
-                    .str()?
-                    .get(row)
-                    .unwrap_or("")
-                    .to_string();
-                Ok((Some(i), value))
-            }
+            Some(i) => Ok((Some(i), raw.cell_text(row, i)?.unwrap_or_default())),
             None => Ok((None, String::new())),
         }
     };
