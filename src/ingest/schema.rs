@@ -432,14 +432,15 @@ pub struct HeaderMap {
 }
 
 impl HeaderMap {
-    /// Which header cells the reader keeps as plain text: ids (a value per
-    /// row, nothing to gain from a dictionary) and columns outside the spec
-    /// (kept as they are). Every other spec column is dictionary-encoded.
+    /// Which header cells the reader keeps as plain text: ids and amounts
+    /// (nearly a value per row: a dictionary would only cost), and columns
+    /// outside the spec (kept as they are). Every other spec column repeats
+    /// a few values and is dictionary-encoded.
     pub fn plain_cells(&self, kind: LogKind, cells: usize) -> Vec<bool> {
         let mut plain = vec![true; cells];
         for (spec, cell) in kind.columns().iter().zip(&self.spec_cells) {
             if let Some(i) = *cell
-                && spec.ty != ColumnType::Id
+                && !matches!(spec.ty, ColumnType::Id | ColumnType::Amount)
             {
                 plain[i] = false;
             }

@@ -165,17 +165,46 @@ pub fn check_rows(
         .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
         .with_row_index(ROW, None);
 
-    // 2. Parse each distinct value once, then look every row's value up by
-    //    its dictionary code (no hashing of the row's text).
+    // 2. Parse each distinct value once and look every row's value up.
     let mut indexes: Vec<Expr> = Vec::new();
     let mut parsed: Vec<Expr> = Vec::new();
     for (spec, cell) in specs.iter().zip(&header.spec_cells) {
         if spec.ty == ColumnType::Id {
             continue;
         }
-        let keys = match cell {
-            Some(i) => csv_reader::dictionary(raw.cells.column(&RawTable::cell_column_name(*i))?)?,
-            None => Vec::new(),
+        let cells = match cell {
+            Some(i) => raw.cells.column(&RawTable::cell_column_name(*i))?.clone(),
+            None => Column::new_empty(spec.name.into(), &DataType::String),
+        };
+        if spec.ty == ColumnType::Amount
+            && let Some(whole) = whole_numbers(&cells)?
+        {
+            // Every amount a plain whole number: no parsing, no look-up.
+            parsed.push(lit(false).alias(blank_col(spec.name)));
+            parsed.push(lit(whole).alias(value_col(spec.name)));
+            continue;
+        }
+        let (keys, index) = if let DataType::Categorical(..) = cells.dtype() {
+            // Dictionary-encoded by the reader: the row's code is its index.
+            let index = col(spec.name).to_physical();
+            (csv_reader::dictionary(&cells)?, index)
+        } else {
+            // Plain text (amounts in other forms): index by distinct text.
+            let distinct = cells.drop_nulls().unique()?;
+            let keys: Vec<String> = distinct
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect();
+            let positions: Vec<u32> = (0..keys.len() as u32).collect();
+            let index = col(spec.name).replace_strict(
+                lit(Series::new("".into(), &keys)),
+                lit(Series::new("".into(), positions)),
+                Some(lit(NULL).cast(DataType::UInt32)),
+                Some(DataType::UInt32),
+            );
+            (keys, index)
         };
         let mapping = parse_distinct(keys, spec, regions)?;
         if mapping.height() == 0 {
@@ -190,7 +219,7 @@ pub fn check_rows(
             continue;
         }
         let index_name = format!("{}__index", spec.name);
-        indexes.push(col(spec.name).to_physical().alias(index_name.as_str()));
+        indexes.push(index.alias(index_name.as_str()));
         for output in mapping.columns() {
             parsed.push(
                 lit(output.as_materialized_series().clone())
@@ -259,6 +288,28 @@ fn extra_column_names(header: &HeaderMap, specs: &[ColumnSpec]) -> Vec<(usize, S
 
 fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+}
+
+/// The amounts of a plain-text column as numbers, when every value is a
+/// plain whole number (`104855`, `-5`): what the Int64 cast accepts is a
+/// subset of what [`parse::parse_decimal`] accepts, with the same value.
+/// `None` when any value needs the full parser.
+fn whole_numbers(cells: &Column) -> PolarsResult<Option<Series>> {
+    if cells.dtype() != &DataType::String || cells.is_empty() {
+        return Ok(None);
+    }
+    let whole = cells.cast(&DataType::Int64)?;
+    // The cast gives null for what it cannot read, so equal null counts
+    // mean every value was read.
+    if whole.null_count() != cells.null_count() {
+        return Ok(None);
+    }
+    Ok(Some(
+        whole
+            .cast(&DataType::Float64)?
+            .as_materialized_series()
+            .clone(),
+    ))
 }
 
 /// Free text and enum values are kept dictionary-encoded: each distinct
@@ -593,5 +644,98 @@ fn expectation(spec: &ColumnSpec) -> String {
         ColumnType::Count => "is not a whole number".into(),
         ColumnType::Amount => "is not a number".into(),
         ColumnType::Id | ColumnType::Text | ColumnType::Phone => "cannot be read".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::ingest::schema::match_header;
+
+    const HEADER: &str = "case_id,channel,prefecture,county,source,hotline_ticket_id,dispute_type,\
+                          mediator_org,received_on,closed_on,outcome,workers_involved,amount_yuan,\
+                          settled_yuan";
+
+    /// Checks mediation rows that differ only in their amount.
+    fn check_amounts(amounts: &[&str]) -> CheckedRows {
+        let mut text = format!("{HEADER}\n");
+        for (i, amount) in amounts.iter().enumerate() {
+            text.push_str(&format!(
+                "TJ-{i},法院+工会,武汉市,江岸区,法院委派,,劳动报酬,江岸区总工会,2023-01-02,\
+                 2023-01-09,调解不成功,1,\"{amount}\",\n"
+            ));
+        }
+        let kind = LogKind::Mediation;
+        let plain = |h: &[String]| match_header(kind, h).unwrap().plain_cells(kind, h.len());
+        let raw =
+            csv_reader::read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None, &plain).unwrap();
+        let header = match_header(kind, &raw.header).unwrap();
+        check_rows(&raw, kind, &header, &RegionTable::hubei()).unwrap()
+    }
+
+    fn amounts(checked: &CheckedRows) -> Vec<Option<f64>> {
+        let column = checked.accepted.column("amount_yuan").unwrap();
+        column.f64().unwrap().iter().collect()
+    }
+
+    #[test]
+    fn whole_number_amounts_take_the_fast_path_with_the_parsers_values() {
+        let checked = check_amounts(&["104855", "0", "+7", "-5"]);
+        // -5 parses but is out of range, as the full parser would have it.
+        assert_eq!(checked.rejects.len(), 1);
+        assert_eq!(checked.rejects[0].problem, Rule::OutOfRange.name());
+        assert_eq!(amounts(&checked), [Some(104855.0), Some(0.0), Some(7.0)]);
+    }
+
+    #[test]
+    fn amounts_in_other_forms_go_through_the_full_parser() {
+        let checked = check_amounts(&["100", "1,234.5元", "¥20", " 30 ", "1e3", "abc"]);
+        assert_eq!(
+            amounts(&checked),
+            [Some(100.0), Some(1234.5), Some(20.0), Some(30.0)]
+        );
+        let problems: Vec<_> = checked.rejects.iter().map(|r| r.problem).collect();
+        assert_eq!(problems, [Rule::Unparseable.name(); 2]);
+    }
+
+    #[test]
+    fn the_integer_cast_reads_only_what_the_parser_reads_alike() {
+        // The fast path relies on this: whatever Polars' String → Int64 cast
+        // reads, parse_decimal reads too, to the same number.
+        let samples = [
+            "0",
+            "7",
+            "+7",
+            "-7",
+            "007",
+            " 7",
+            "7 ",
+            "7.0",
+            "7.",
+            ".7",
+            "1e3",
+            "1E3",
+            "0x10",
+            "1_000",
+            "1,000",
+            "７",
+            "9223372036854775807",
+            "9223372036854775808",
+            "--7",
+            "+-7",
+            "inf",
+            "NaN",
+            "",
+            " ",
+        ];
+        let text = Column::new("x".into(), samples);
+        let cast = text.cast(&DataType::Int64).unwrap();
+        for (raw, whole) in samples.iter().zip(cast.i64().unwrap().iter()) {
+            if let Some(v) = whole {
+                assert_eq!(parse::parse_decimal(raw), Some(v as f64), "{raw:?}");
+            }
+        }
     }
 }
