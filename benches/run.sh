@@ -15,9 +15,10 @@ WORK="${WORK:-$HOME/.cache/disputes-bench}"
 OUT=benches/results
 mkdir -p "$WORK" "$OUT"
 
-# Tools: hyperfine (Debian), DuckDB (PyPI).
+# Tools: hyperfine (Debian), DuckDB and Polars for Python (PyPI).
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb
+python3 -c 'import polars' 2>/dev/null || pip install -q polars
 
 cargo build --release --locked
 BIN="$CARGO_TARGET_DIR/release/disputes"
@@ -34,16 +35,18 @@ echo "file: $FILE, $ROWS rows, $SIZE bytes"
 hyperfine --warmup 1 --runs "$RUNS" \
   --export-markdown "$OUT/hyperfine.md" --export-json "$OUT/hyperfine.json" \
   -n "disputes rates" "$BIN rates --mediation $FILE --year 2023 --format csv --output $WORK/rates.csv" \
-  -n "duckdb (python, 2 threads)" "python3 benches/duckdb_rates.py $FILE 2023"
+  -n "duckdb, bare aggregation" "python3 benches/duckdb_rates.py $FILE 2023" \
+  -n "duckdb, every column read" "python3 benches/duckdb_all_columns.py $FILE" \
+  -n "python polars, every column read" "python3 benches/polars_read.py $FILE"
 
 peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
-DISPUTES_KB=$(peak "$BIN" rates --mediation "$FILE" --year 2023 --format csv --output "$WORK/rates.csv")
-DUCKDB_KB=$(peak python3 benches/duckdb_rates.py "$FILE" 2023)
 {
   echo "rows: $ROWS"
   echo "file bytes: $SIZE"
-  echo "disputes peak RSS KiB: $DISPUTES_KB"
-  echo "duckdb peak RSS KiB: $DUCKDB_KB"
+  echo "disputes rates peak RSS KiB: $(peak "$BIN" rates --mediation "$FILE" --year 2023 --format csv --output "$WORK/rates.csv")"
+  echo "duckdb bare aggregation peak RSS KiB: $(peak python3 benches/duckdb_rates.py "$FILE" 2023)"
+  echo "duckdb every column peak RSS KiB: $(peak python3 benches/duckdb_all_columns.py "$FILE")"
+  echo "python polars every column peak RSS KiB: $(peak python3 benches/polars_read.py "$FILE")"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 } | tee "$OUT/memory.txt"
 cat "$OUT/hyperfine.md"
