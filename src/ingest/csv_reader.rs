@@ -92,7 +92,11 @@ impl RawTable {
     pub fn cell_text(&self, row: usize, column: usize) -> PolarsResult<Option<String>> {
         let cells = self.cells.column(&RawTable::cell_column_name(column))?;
         Ok(match cells.dtype() {
-            DataType::Categorical(..) => cells.cat32()?.iter_str().nth(row).flatten(),
+            DataType::Categorical(..) => {
+                let cells = cells.cat32()?;
+                let code = cells.physical().get(row);
+                code.and_then(|c| cells.get_mapping().cat_to_str(c as CatSize))
+            }
             _ => cells.str()?.get(row),
         }
         .map(str::to_string))
@@ -112,8 +116,8 @@ pub fn dictionary(cells: &Column) -> PolarsResult<Vec<String>> {
         .collect())
 }
 
-/// Which header cells hold unique values (ids) and stay plain text; the
-/// reader asks once, when it has found the header.
+/// Which header cells stay plain text (columns with nearly a value per
+/// row, such as ids); the reader asks once, when it has found the header.
 pub type PlainColumns<'a> = &'a (dyn Fn(&[String]) -> Vec<bool> + Sync);
 
 /// Every column plain text: for callers that look at cells one by one.
