@@ -160,11 +160,11 @@ pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {
             )
         }
         // Enum and free-text columns are dictionary-encoded; keys are text.
-        Dimension::Channel => col("channel").cast(DataType::String),
-        Dimension::Source => col("source").cast(DataType::String),
-        Dimension::DisputeType => col("dispute_type").cast(DataType::String),
-        Dimension::Category => col("category").cast(DataType::String),
-        Dimension::Handling => col("handling").cast(DataType::String),
+        Dimension::Channel
+        | Dimension::Source
+        | Dimension::DisputeType
+        | Dimension::Category
+        | Dimension::Handling => col(dim.name()).cast(DataType::String),
         Dimension::Month => day.dt().strftime("%Y-%m"),
     };
     e.fill_null(lit("")).alias(dim.key_column())
