@@ -5,10 +5,15 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
-use crate::Lang;
-use crate::analysis::groups::Dimension;
-use crate::ingest::encoding::Encoding;
-use crate::render::Format;
+use disputes::Lang;
+use disputes::analysis::filters::FilterValues;
+use disputes::analysis::groups::Dimension;
+use disputes::analysis::rates::Judgement;
+use disputes::ingest::encoding::Encoding;
+use disputes::ingest::schema::LogKind;
+use disputes::period::PeriodChoice;
+use disputes::render::Format;
+use disputes::report::CountyScope;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -104,6 +109,36 @@ pub struct PeriodArgs {
     pub to: Option<String>,
 }
 
+impl PeriodArgs {
+    pub fn choice(&self) -> PeriodChoice {
+        named_period(&self.month, &self.quarter, &self.half, &self.year).unwrap_or_else(|| {
+            PeriodChoice::Range {
+                from: self.from.clone(),
+                to: self.to.clone(),
+            }
+        })
+    }
+}
+
+/// The one of --month, --quarter, --half, --year given (clap lets at most
+/// one through).
+fn named_period(
+    month: &Option<String>,
+    quarter: &Option<String>,
+    half: &Option<String>,
+    year: &Option<String>,
+) -> Option<PeriodChoice> {
+    let named = [
+        (month, PeriodChoice::Month as fn(String) -> PeriodChoice),
+        (quarter, PeriodChoice::Quarter),
+        (half, PeriodChoice::Half),
+        (year, PeriodChoice::Year),
+    ];
+    named
+        .into_iter()
+        .find_map(|(value, choice)| value.clone().map(choice))
+}
+
 /// How a table is written.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
@@ -170,8 +205,8 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn values(&self) -> crate::analysis::filters::FilterValues {
-        crate::analysis::filters::FilterValues {
+    pub fn values(&self) -> FilterValues {
+        FilterValues {
             prefectures: self.prefecture.clone(),
             counties: self.county.clone(),
             channels: self.channel.clone(),
@@ -246,13 +281,13 @@ pub struct RatesArgs {
 #[derive(Debug, Clone, Args)]
 pub struct JudgementArgs {
     /// Target success rate the regions are judged against (0.5, or 50%)
-    #[arg(long, default_value = "0.5", value_parser = parse_fraction)]
+    #[arg(long, default_value_t = Judgement::default().baseline, value_parser = parse_fraction)]
     pub baseline: f64,
     /// Significance level for the Benjamini–Hochberg-adjusted p-value
-    #[arg(long, default_value = "0.05", value_parser = parse_fraction)]
+    #[arg(long, default_value_t = Judgement::default().alpha, value_parser = parse_fraction)]
     pub alpha: f64,
     /// Rows with fewer decided cases are judged "too few" and left out of the adjustment
-    #[arg(long, default_value = "10", value_name = "N")]
+    #[arg(long, default_value_t = Judgement::default().min_cases, value_name = "N")]
     pub min_cases: u64,
     /// Count withdrawn cases as failures (in the denominator)
     #[arg(long)]
@@ -260,12 +295,8 @@ pub struct JudgementArgs {
 }
 
 impl JudgementArgs {
-    /// The rates options these flags set, over all dates and no grouping
-    /// (the caller fills those in).
-    pub fn options(&self) -> crate::analysis::rates::RatesOptions {
-        crate::analysis::rates::RatesOptions {
-            by: Vec::new(),
-            period: crate::period::Period::all(),
+    pub fn judgement(&self) -> Judgement {
+        Judgement {
             baseline: self.baseline,
             alpha: self.alpha,
             min_cases: self.min_cases,
@@ -321,14 +352,6 @@ pub struct FunnelArgs {
     pub output: OutputArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CountyScope {
-    /// The county tables of the prefectures judged below the baseline
-    Below,
-    /// The county tables of every prefecture
-    All,
-}
-
 /// The period of a report: whole months.
 #[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("report_period").multiple(false).args(["month", "quarter", "half", "year"])))]
@@ -345,6 +368,14 @@ pub struct ReportPeriodArgs {
     /// One calendar year, e.g. 2023
     #[arg(long, value_name = "YYYY")]
     pub year: Option<String>,
+}
+
+impl ReportPeriodArgs {
+    /// The period asked for; none for the default (the last month with a
+    /// closed case).
+    pub fn choice(&self) -> Option<PeriodChoice> {
+        named_period(&self.month, &self.quarter, &self.half, &self.year)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -432,7 +463,7 @@ pub struct SampleArgs {
     pub exports: bool,
     /// Write only this kind's clean file (for benchmarks)
     #[arg(long, value_enum, conflicts_with = "exports")]
-    pub kind: Option<crate::ingest::schema::LogKind>,
+    pub kind: Option<LogKind>,
 }
 
 /// A probability given as 0.5 or 50%.

@@ -2,13 +2,14 @@
 //! (法院+工会 and 人社+工会) and 12351 worker-hotline logs.
 //!
 //! Data flows one way: [`ingest`] reads, checks and merges the exports;
-//! [`analysis`] computes tables from the checked rows with [`stats`];
-//! [`render`] turns them into terminal tables, CSV, JSON or Markdown. The
-//! binary's [`commands`] wire these steps together.
+//! [`analysis`] computes figures from the checked rows with [`stats`];
+//! [`tables`] turns each result into a titled, bilingual table; [`render`]
+//! writes tables as terminal text, CSV, JSON, Markdown, xlsx or HTML; the
+//! [`report`] assembles a report folder from them. The command line is the
+//! binary's (src/cli.rs, src/commands/); nothing here knows of it.
+//! docs/ARCHITECTURE.md has the map.
 
 pub mod analysis;
-pub mod cli;
-pub mod commands;
 pub mod ingest;
 pub mod period;
 pub mod regions;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod sample;
 pub mod stats;
+pub mod tables;
 
 /// Language of labels in tables for people; exports keep machine names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -181,9 +181,80 @@ impl Period {
     }
 }
 
+/// A period as asked for on the command line, before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodChoice {
+    Month(String),
+    Quarter(String),
+    Half(String),
+    Year(String),
+    /// `--from`/`--to`; both empty means all dates.
+    Range {
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+impl PeriodChoice {
+    /// The period, or why it cannot be one.
+    pub fn resolve(&self) -> Result<Period, PeriodError> {
+        match self {
+            PeriodChoice::Month(s) => Period::month(s),
+            PeriodChoice::Quarter(s) => Period::quarter(s),
+            PeriodChoice::Half(s) => Period::half(s),
+            PeriodChoice::Year(s) => Period::year(s),
+            PeriodChoice::Range { from, to } => Period::range(from.as_deref(), to.as_deref()),
+        }
+    }
+
+    /// The period and its folder-style name: 2023-06, 2023Q2, 2023H1, 2023
+    /// (none for a range).
+    pub fn resolve_named(&self) -> Result<(Period, Option<String>), PeriodError> {
+        let period = self.resolve()?;
+        let Some(first) = period.from else {
+            return Ok((period, None));
+        };
+        let (year, month) = (first.year(), first.month());
+        let name = match self {
+            PeriodChoice::Month(_) => Some(format!("{year:04}-{month:02}")),
+            PeriodChoice::Quarter(_) => Some(format!("{year:04}Q{}", month.div_ceil(3))),
+            PeriodChoice::Half(_) => Some(format!("{year:04}H{}", month.div_ceil(6))),
+            PeriodChoice::Year(_) => Some(format!("{year:04}")),
+            PeriodChoice::Range { .. } => None,
+        };
+        Ok((period, name))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_periods_have_folder_names() {
+        let name = |c: PeriodChoice| c.resolve_named().unwrap().1;
+        assert_eq!(
+            name(PeriodChoice::Month("2023-6".into())).as_deref(),
+            Some("2023-06")
+        );
+        assert_eq!(
+            name(PeriodChoice::Quarter("2023q2".into())).as_deref(),
+            Some("2023Q2")
+        );
+        assert_eq!(
+            name(PeriodChoice::Half("2023H2".into())).as_deref(),
+            Some("2023H2")
+        );
+        assert_eq!(
+            name(PeriodChoice::Year("2023".into())).as_deref(),
+            Some("2023")
+        );
+        let range = PeriodChoice::Range {
+            from: Some("2023-01-01".into()),
+            to: None,
+        };
+        assert_eq!(name(range), None);
+    }
 
     #[test]
     fn whole_month_periods_shift_across_years() {

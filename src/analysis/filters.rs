@@ -10,7 +10,6 @@
 use polars::prelude::*;
 
 use super::groups::{Dimension, Grouped};
-use crate::Lang;
 use crate::ingest::schema::{CHANNEL, EnumSpec, LogKind, SOURCE, normalize_token};
 use crate::regions::{CountyMatch, RegionTable};
 
@@ -115,10 +114,12 @@ impl Filters {
         f.channels = enum_codes(&CHANNEL, "channel", &values.channels)?;
         f.sources = enum_codes(&SOURCE, "source", &values.sources)?;
         for code in &f.channels {
-            f.labels.push(("channel", CHANNEL.label(code, Lang::Zh)));
+            f.labels
+                .push(("channel", CHANNEL.label(code, crate::Lang::Zh)));
         }
         for code in &f.sources {
-            f.labels.push(("source", SOURCE.label(code, Lang::Zh)));
+            f.labels
+                .push(("source", SOURCE.label(code, crate::Lang::Zh)));
         }
         f.dispute_types = values
             .dispute_types
@@ -287,30 +288,9 @@ impl Filters {
         })
     }
 
-    /// "筛选：市州 襄阳市；纠纷类型 欠薪" — a note for every table.
-    pub fn note(&self, lang: Lang) -> Option<String> {
-        if self.is_empty() {
-            return None;
-        }
-        let parts: Vec<String> = self
-            .labels
-            .iter()
-            .map(|(what, value)| {
-                let name = match (lang, *what) {
-                    (Lang::Zh, "prefecture") => "市州",
-                    (Lang::Zh, "county") => "县市区",
-                    (Lang::Zh, "channel") => "对接渠道",
-                    (Lang::Zh, "source") => "案件来源",
-                    (Lang::Zh, "dispute_type") => "纠纷类型",
-                    (Lang::Zh, "category") => "诉求类型",
-                    (_, other) => other,
-                };
-                format!("{name} {value}")
-            })
-            .collect();
-        Some(match lang {
-            Lang::Zh => format!("筛选：{}", parts.join("；")),
-            Lang::En => format!("filtered: {}", parts.join("; ")),
-        })
+    /// The selection as people read it: (what, value) pairs such as
+    /// ("prefecture", "襄阳市"), in the order given.
+    pub fn selection(&self) -> &[(&'static str, String)] {
+        &self.labels
     }
 }

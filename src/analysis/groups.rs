@@ -4,11 +4,9 @@
 
 use polars::prelude::*;
 
-use crate::Lang;
 use crate::ingest::schema::{CHANNEL, EnumSpec, HANDLING, SOURCE};
 use crate::period::Period;
 use crate::regions::RegionTable;
-use crate::render::{Column, ColumnKind, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Dimension {
@@ -37,19 +35,20 @@ impl Dimension {
         }
     }
 
-    /// The dimension's name in a table title.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Dimension::Prefecture, Lang::Zh) => "市州",
-            (Dimension::County, Lang::Zh) => "县市区",
-            (Dimension::Channel, Lang::Zh) => "对接渠道",
-            (Dimension::Source, Lang::Zh) => "案件来源",
-            (Dimension::DisputeType, Lang::Zh) => "纠纷类型",
-            (Dimension::Category, Lang::Zh) => "诉求类型",
-            (Dimension::Handling, Lang::Zh) => "处理方式",
-            (Dimension::Month, Lang::Zh) => "月份",
-            (d, Lang::En) => d.name(),
-        }
+    /// The dimension whose [`Dimension::name`] this is.
+    pub fn from_name(name: &str) -> Option<Dimension> {
+        [
+            Dimension::Prefecture,
+            Dimension::County,
+            Dimension::Channel,
+            Dimension::Source,
+            Dimension::DisputeType,
+            Dimension::Category,
+            Dimension::Handling,
+            Dimension::Month,
+        ]
+        .into_iter()
+        .find(|d| d.name() == name)
     }
 
     fn key_column(self) -> String {
@@ -64,64 +63,49 @@ impl Dimension {
             _ => None,
         }
     }
-
-    /// The export columns this dimension contributes.
-    pub fn columns(self) -> Vec<Column> {
-        match self {
-            Dimension::Prefecture => vec![
-                Column::new("prefecture_code", "代码", "code", ColumnKind::Key).export_only(),
-                Column::new("prefecture", "市州", "prefecture", ColumnKind::Key),
-            ],
-            Dimension::County => vec![
-                Column::new(
-                    "prefecture_code",
-                    "市州代码",
-                    "prefecture code",
-                    ColumnKind::Key,
-                )
-                .export_only(),
-                Column::new("prefecture", "市州", "prefecture", ColumnKind::Key),
-                Column::new("county_code", "代码", "code", ColumnKind::Key).export_only(),
-                Column::new("county", "县市区", "county", ColumnKind::Key),
-            ],
-            Dimension::Channel => vec![Column::new(
-                "channel",
-                "对接渠道",
-                "channel",
-                ColumnKind::Key,
-            )],
-            Dimension::Source => vec![Column::new("source", "案件来源", "source", ColumnKind::Key)],
-            Dimension::DisputeType => {
-                vec![Column::new(
-                    "dispute_type",
-                    "纠纷类型",
-                    "dispute type",
-                    ColumnKind::Key,
-                )]
-            }
-            Dimension::Category => vec![Column::new(
-                "category",
-                "诉求类型",
-                "category",
-                ColumnKind::Key,
-            )],
-            Dimension::Handling => vec![Column::new(
-                "handling",
-                "处理方式",
-                "handling",
-                ColumnKind::Key,
-            )],
-            Dimension::Month => vec![Column::new("month", "月份", "month", ColumnKind::Key)],
-        }
-    }
 }
 
-/// One value of a dimension: its key (as computed by [`key_expr`]) and the
-/// cells it fills.
+/// One value of a dimension: its key (as computed by [`key_expr`]) and
+/// what it is, for the tables to name.
 #[derive(Debug, Clone)]
 pub struct KeyValue {
     pub key: String,
-    pub cells: Vec<Value>,
+    pub label: KeyLabel,
+}
+
+/// What a group key stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyLabel {
+    Prefecture {
+        code: u32,
+        name: String,
+    },
+    /// A county-level unit of a prefecture; `county` none for cases whose
+    /// county was not given.
+    County {
+        prefecture_code: u32,
+        prefecture: String,
+        county: Option<(u32, String)>,
+    },
+    /// A value of an enum column (channel, source, handling).
+    Enum {
+        spec: &'static EnumSpec,
+        code: &'static str,
+    },
+    /// A month (YYYY-MM) or a free-text value (dispute type, category).
+    Text(String),
+    /// Rows whose value was left empty.
+    NotGiven,
+}
+
+impl KeyValue {
+    /// The region name of a prefecture key (empty for other keys).
+    pub fn region_name(&self) -> &str {
+        match &self.label {
+            KeyLabel::Prefecture { name, .. } => name,
+            _ => "",
+        }
+    }
 }
 
 /// A computed row that belongs to one combination of keys.
@@ -195,30 +179,28 @@ pub fn domain(
     regions: &RegionTable,
     period: &Period,
     observed: &[String],
-    lang: Lang,
 ) -> Vec<KeyValue> {
-    let not_given = match lang {
-        Lang::Zh => "(未填)",
-        Lang::En => "(not given)",
-    };
     let mut values: Vec<KeyValue> = match dim {
         Dimension::Prefecture => regions
             .prefectures()
             .map(|p| KeyValue {
                 key: p.code.to_string(),
-                cells: vec![Value::Int(p.code as i64), Value::text(p.name.clone())],
+                label: KeyLabel::Prefecture {
+                    code: p.code,
+                    name: p.name.clone(),
+                },
             })
             .collect(),
         Dimension::County => {
             let mut units: Vec<KeyValue> = regions
                 .county_level_units()
                 .into_iter()
-                .map(|(p, c)| county_value(regions, p, Some(c), not_given))
+                .map(|(p, c)| county_value(regions, p, Some(c)))
                 .collect();
             // "County not given" rows, only where such cases exist.
             for key in observed {
                 if let Some(p) = key.strip_suffix(':').and_then(|p| p.parse::<u32>().ok()) {
-                    units.push(county_value(regions, p, None, not_given));
+                    units.push(county_value(regions, p, None));
                 }
             }
             units.sort_by_key(|v| county_sort_key(&v.key));
@@ -239,7 +221,7 @@ pub fn domain(
                 .into_iter()
                 .map(|m| KeyValue {
                     key: m.clone(),
-                    cells: vec![Value::text(m)],
+                    label: KeyLabel::Text(m),
                 })
                 .collect()
         }
@@ -249,7 +231,7 @@ pub fn domain(
                 .iter()
                 .map(|v| KeyValue {
                     key: v.code.to_string(),
-                    cells: vec![Value::labelled(v.code, spec.label(v.code, lang))],
+                    label: KeyLabel::Enum { spec, code: v.code },
                 })
                 .collect()
         }
@@ -267,7 +249,7 @@ pub fn domain(
             seen.into_iter()
                 .map(|k| KeyValue {
                     key: k.clone(),
-                    cells: vec![Value::text(k.clone())],
+                    label: KeyLabel::Text(k.clone()),
                 })
                 .collect()
         }
@@ -275,32 +257,25 @@ pub fn domain(
     if dim != Dimension::County && observed.iter().any(|k| k.is_empty()) {
         values.push(KeyValue {
             key: String::new(),
-            cells: vec![Value::labelled("", not_given)],
+            label: KeyLabel::NotGiven,
         });
     }
     values
 }
 
-fn county_value(
-    regions: &RegionTable,
-    prefecture: u32,
-    unit: Option<u32>,
-    not_given: &str,
-) -> KeyValue {
+fn county_value(regions: &RegionTable, prefecture: u32, unit: Option<u32>) -> KeyValue {
     let key = format!(
         "{prefecture}:{}",
         unit.map_or(String::new(), |u| u.to_string())
     );
-    let county_cells = match unit {
-        Some(u) => vec![Value::Int(u as i64), Value::text(regions.name_of(u))],
-        None => vec![Value::Null, Value::labelled("", not_given)],
-    };
-    let mut cells = vec![
-        Value::Int(prefecture as i64),
-        Value::text(regions.name_of(prefecture)),
-    ];
-    cells.extend(county_cells);
-    KeyValue { key, cells }
+    KeyValue {
+        key,
+        label: KeyLabel::County {
+            prefecture_code: prefecture,
+            prefecture: regions.name_of(prefecture).to_string(),
+            county: unit.map(|u| (u, regions.name_of(u).to_string())),
+        },
+    }
 }
 
 /// Counties in code order, each prefecture's "not given" row after its counties.
@@ -360,7 +335,6 @@ pub fn full_table(
     dims: &[Dimension],
     regions: &RegionTable,
     period: &Period,
-    lang: Lang,
 ) -> PolarsResult<Vec<(Vec<KeyValue>, Option<usize>)>> {
     let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..agg.height() {
@@ -370,7 +344,7 @@ pub fn full_table(
     let domains: Vec<Vec<KeyValue>> = dims
         .iter()
         .zip(&observed)
-        .map(|(&d, seen)| domain(d, regions, period, seen, lang))
+        .map(|(&d, seen)| domain(d, regions, period, seen))
         .collect();
     Ok(combinations(&domains)
         .into_iter()
@@ -442,7 +416,7 @@ mod tests {
     #[test]
     fn county_domain_lists_all_103_units_in_code_order() {
         let regions = RegionTable::hubei();
-        let d = domain(Dimension::County, &regions, &Period::all(), &[], Lang::Zh);
+        let d = domain(Dimension::County, &regions, &Period::all(), &[]);
         assert_eq!(d.len(), 103);
         assert_eq!(d[0].key, "420100:420102");
         assert!(d.iter().any(|v| v.key == "429004:429004"));
@@ -456,7 +430,6 @@ mod tests {
             &regions,
             &Period::all(),
             &["420100:".to_string()],
-            Lang::En,
         );
         let i = d.iter().position(|v| v.key == "420100:").unwrap();
         assert_eq!(d[i - 1].key, "420100:420117");
@@ -467,7 +440,7 @@ mod tests {
     fn month_domain_spans_the_period() {
         let regions = RegionTable::hubei();
         let p = Period::quarter("2023Q2").unwrap();
-        let d = domain(Dimension::Month, &regions, &p, &[], Lang::En);
+        let d = domain(Dimension::Month, &regions, &p, &[]);
         let keys: Vec<_> = d.iter().map(|v| v.key.as_str()).collect();
         assert_eq!(keys, ["2023-04", "2023-05", "2023-06"]);
     }
@@ -477,21 +450,21 @@ mod tests {
         let a = vec![
             KeyValue {
                 key: "1".into(),
-                cells: vec![],
+                label: KeyLabel::NotGiven,
             },
             KeyValue {
                 key: "2".into(),
-                cells: vec![],
+                label: KeyLabel::NotGiven,
             },
         ];
         let b = vec![
             KeyValue {
                 key: "x".into(),
-                cells: vec![],
+                label: KeyLabel::NotGiven,
             },
             KeyValue {
                 key: "y".into(),
-                cells: vec![],
+                label: KeyLabel::NotGiven,
             },
         ];
         let domains = [a, b];

@@ -11,7 +11,6 @@
 use polars::prelude::*;
 
 use super::groups::{self, Dimension, KeyValue};
-use crate::Lang;
 use crate::period::Period;
 use crate::regions::RegionTable;
 
@@ -112,7 +111,6 @@ pub fn compute(
     hotline: &DataFrame,
     regions: &RegionTable,
     opts: &HotlineOptions,
-    lang: Lang,
 ) -> PolarsResult<HotlineFigures> {
     let day = col("received_at").dt().date();
     let key_exprs: Vec<Expr> = opts
@@ -133,7 +131,7 @@ pub fn compute(
         .collect()?;
     let total_agg = in_period.select(figures(opts.sla_days)).collect()?;
 
-    let rows = groups::full_table(&agg, &opts.by, regions, &opts.period, lang)?
+    let rows = groups::full_table(&agg, &opts.by, regions, &opts.period)?
         .into_iter()
         .map(|(keys, i)| row_at(&agg, keys, i))
         .collect::<PolarsResult<Vec<_>>>()?;

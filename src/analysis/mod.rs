@@ -1,8 +1,11 @@
-//! Computing tables from checked rows. Returns data, never text.
+//! Computing from checked rows: figures per group, the headline and the
+//! trend, the referral funnel, SQL tables. Returns data, never text.
 
 pub mod filters;
-pub mod funnel;
 pub mod groups;
+pub mod headline;
 pub mod hotline;
 pub mod query;
 pub mod rates;
+pub mod referral;
+pub mod trend;

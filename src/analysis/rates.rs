@@ -10,19 +10,41 @@
 use polars::prelude::*;
 
 use super::groups::{self, Dimension, KeyValue};
-use crate::Lang;
 use crate::period::Period;
 use crate::regions::RegionTable;
 use crate::stats;
 
+/// How success rates are judged against the baseline: the same settings
+/// for every table of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    /// The target rate regions are judged against (the province's "over 50%").
+    pub baseline: f64,
+    /// Significance level for the Benjamini–Hochberg-adjusted p-value.
+    pub alpha: f64,
+    /// Rows with fewer decided cases are `too_few` and outside the adjustment.
+    pub min_cases: u64,
+    /// Withdrawn cases count as failures (in the denominator).
+    pub withdrawn_as_failure: bool,
+}
+
+impl Default for Judgement {
+    fn default() -> Judgement {
+        Judgement {
+            baseline: 0.5,
+            alpha: 0.05,
+            min_cases: 10,
+            withdrawn_as_failure: false,
+        }
+    }
+}
+
+/// What a rates table covers: its grouping, its period and how it judges.
 #[derive(Debug, Clone)]
 pub struct RatesOptions {
     pub by: Vec<Dimension>,
     pub period: Period,
-    pub baseline: f64,
-    pub alpha: f64,
-    pub min_cases: u64,
-    pub withdrawn_as_failure: bool,
+    pub judgement: Judgement,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -100,7 +122,7 @@ pub struct Rates {
 }
 
 /// The rate, interval and test of one group, before the family adjustment.
-pub fn rate_row(keys: Vec<KeyValue>, counts: OutcomeCounts, opts: &RatesOptions) -> RateRow {
+pub fn rate_row(keys: Vec<KeyValue>, counts: OutcomeCounts, opts: &Judgement) -> RateRow {
     let decided = counts.decided(opts.withdrawn_as_failure);
     let s = counts.successes;
     RateRow {
@@ -115,7 +137,7 @@ pub fn rate_row(keys: Vec<KeyValue>, counts: OutcomeCounts, opts: &RatesOptions)
     }
 }
 
-fn verdict(rate: Option<f64>, p: Option<f64>, opts: &RatesOptions) -> Verdict {
+fn verdict(rate: Option<f64>, p: Option<f64>, opts: &Judgement) -> Verdict {
     match (rate, p) {
         (Some(r), Some(p)) if p < opts.alpha && r > opts.baseline => Verdict::Above,
         (Some(r), Some(p)) if p < opts.alpha && r < opts.baseline => Verdict::Below,
@@ -125,7 +147,7 @@ fn verdict(rate: Option<f64>, p: Option<f64>, opts: &RatesOptions) -> Verdict {
 
 /// BH-adjusts the p-values of the rows with at least `min_cases` decided
 /// cases, and gives every row its verdict.
-pub fn judge(rows: &mut [RateRow], opts: &RatesOptions) {
+pub fn judge(rows: &mut [RateRow], opts: &Judgement) {
     let family: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].decided >= opts.min_cases && rows[i].p_value.is_some())
         .collect();
@@ -150,7 +172,6 @@ pub fn compute(
     mediation: &DataFrame,
     regions: &RegionTable,
     opts: &RatesOptions,
-    lang: Lang,
 ) -> PolarsResult<Rates> {
     let closed_on = col("closed_on");
     let key_exprs: Vec<Expr> = opts
@@ -177,22 +198,23 @@ pub fn compute(
 
     let mut total_counts = OutcomeCounts::default();
     let mut rows = Vec::new();
-    for (keys, i) in groups::full_table(&agg, &opts.by, regions, &opts.period, lang)? {
+    for (keys, i) in groups::full_table(&agg, &opts.by, regions, &opts.period)? {
         let c = OutcomeCounts {
             successes: groups::count_at(&agg, "successes", i)?,
             failures: groups::count_at(&agg, "failures", i)?,
             withdrawn: groups::count_at(&agg, "withdrawn", i)?,
         };
         total_counts.add(&c);
-        rows.push(rate_row(keys, c, opts));
+        rows.push(rate_row(keys, c, &opts.judgement));
     }
-    judge(&mut rows, opts);
+    let judgement = &opts.judgement;
+    judge(&mut rows, judgement);
 
-    let mut total = rate_row(Vec::new(), total_counts, opts);
-    total.verdict = if total.decided < opts.min_cases || total.decided == 0 {
+    let mut total = rate_row(Vec::new(), total_counts, judgement);
+    total.verdict = if total.decided < judgement.min_cases || total.decided == 0 {
         Verdict::TooFew
     } else {
-        verdict(total.success_rate, total.p_value, opts)
+        verdict(total.success_rate, total.p_value, judgement)
     };
     Ok(Rates { rows, total })
 }
@@ -211,15 +233,8 @@ pub fn sort_by_rate(rows: &mut [RateRow]) {
 mod tests {
     use super::*;
 
-    fn opts() -> RatesOptions {
-        RatesOptions {
-            by: vec![Dimension::Prefecture],
-            period: Period::all(),
-            baseline: 0.5,
-            alpha: 0.05,
-            min_cases: 10,
-            withdrawn_as_failure: false,
-        }
+    fn opts() -> Judgement {
+        Judgement::default()
     }
 
     fn row(s: u64, f: u64, w: u64) -> RateRow {

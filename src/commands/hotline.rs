@@ -1,20 +1,17 @@
 //! `disputes hotline`: how the 12351 hotline served callers, per group.
 //!
-//! Columns of csv/json: the group keys (regions as code and name), received,
-//! closed, closure_rate, median_hours_to_close, p90_hours_to_close,
-//! on_time_rate, satisfaction_rate, referred, referral_rate. Every region
-//! appears, zeros included; the terminal table adds a province total row.
+//! The table and its columns: [`disputes::tables::hotline`]. Every region
+//! appears, zeros included; the province total row closes the table.
 
 use std::process::ExitCode;
 
 use anyhow::Result;
+use disputes::analysis::groups::Dimension;
+use disputes::analysis::hotline::{self, HotlineOptions};
+use disputes::ingest::schema::LogKind;
+use disputes::tables::{self, accounting};
 
-use crate::Lang;
-use crate::analysis::groups::Dimension;
-use crate::analysis::hotline::{self, HotlineFigures, HotlineOptions, HotlineRow};
 use crate::cli::HotlineArgs;
-use crate::ingest::schema::LogKind;
-use crate::render::{Column, ColumnKind, Table, Value};
 
 /// The groupings a hotline table can use.
 const HOTLINE_DIMENSIONS: [Dimension; 5] = [
@@ -38,106 +35,11 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
         sla_days: args.sla_days,
     };
     let lang = args.output.lang;
-    let mut result = hotline::compute(&logs.hotline, &regions, &opts, lang)?;
+    let mut result = hotline::compute(&logs.hotline, &regions, &opts)?;
     result.rows.retain(|r| filters.shows(&opts.by, r));
-    let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
-    let mut table = hotline_table(&result, &opts, lang, &accounting);
-    super::mark_filtered(&mut table, &filters, lang);
+    let accounting = accounting::accounting_lines(&logs, LogKind::Hotline, lang);
+    let mut table = tables::hotline::hotline_table(&result, &opts, lang, &accounting);
+    tables::mark_filtered(&mut table, &filters, lang);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn hotline_table(
-    result: &HotlineFigures,
-    opts: &HotlineOptions,
-    lang: Lang,
-    accounting: &[String],
-) -> Table {
-    let key_columns: Vec<Column> = opts.by.iter().flat_map(|d| d.columns()).collect();
-    let figure_columns = vec![
-        Column::new("received", "受理", "received", ColumnKind::Count),
-        Column::new("closed", "办结", "closed", ColumnKind::Count),
-        Column::new("closure_rate", "办结率", "closure rate", ColumnKind::Rate),
-        Column::new(
-            "median_hours_to_close",
-            "办结用时中位数(小时)",
-            "median hours",
-            ColumnKind::Hours,
-        ),
-        Column::new(
-            "p90_hours_to_close",
-            "办结用时P90(小时)",
-            "p90 hours",
-            ColumnKind::Hours,
-        ),
-        Column::new("on_time_rate", "按时办结率", "on time", ColumnKind::Rate),
-        Column::new(
-            "satisfaction_rate",
-            "满意率",
-            "satisfaction",
-            ColumnKind::Rate,
-        ),
-        Column::new("referred", "转调解", "referred", ColumnKind::Count),
-        Column::new(
-            "referral_rate",
-            "转调解率",
-            "referral rate",
-            ColumnKind::Rate,
-        ),
-    ];
-    let by: Vec<&str> = opts.by.iter().map(|d| d.label(lang)).collect();
-    let period = opts.period.label(lang);
-    let sla = opts.sla_days;
-    let (title, notes) = match lang {
-        Lang::Zh => (
-            format!("12351热线服务情况（按{}）", by.join(" × ")),
-            vec![
-                format!("按来电时间统计 {period} 受理的工单；办结率 = 已办结 / 受理"),
-                format!(
-                    "办结用时 = 办结时间 − 来电时间，只计已办结工单，中位数与P90为线性插值；按时 = {sla} 天（{}小时）内办结，按时办结率 = 按时 / 已办结",
-                    24.0 * sla
-                ),
-                "满意率 = (满意 + 基本满意) / 已评价（满意、基本满意、不满意）；转调解率 = 转调解 / 受理".to_string(),
-            ],
-        ),
-        Lang::En => (
-            format!("12351 hotline service by {}", by.join(" × ")),
-            vec![
-                format!("tickets received {period} (by received_at); closure rate = closed / received"),
-                format!(
-                    "hours to close = closed_at − received_at over closed tickets, median and p90 by linear interpolation; on time = closed within {sla} days ({} h), on-time rate = on time / closed",
-                    24.0 * sla
-                ),
-                "satisfaction = (满意 + 基本满意) / evaluated (满意, 基本满意, 不满意); referral rate = 转调解 / received".to_string(),
-            ],
-        ),
-    };
-    let mut notes = notes;
-    notes.extend(accounting.iter().cloned());
-    Table {
-        title,
-        notes,
-        ..super::grouped_table(
-            key_columns,
-            figure_columns,
-            &result.rows,
-            &result.total,
-            figures,
-            lang,
-        )
-    }
-}
-
-fn figures(r: &HotlineRow) -> Vec<Value> {
-    vec![
-        Value::Int(r.received as i64),
-        Value::Int(r.closed as i64),
-        Value::opt_float(r.closure_rate),
-        Value::opt_float(r.median_hours_to_close),
-        Value::opt_float(r.p90_hours_to_close),
-        Value::opt_float(r.on_time_rate),
-        Value::opt_float(r.satisfaction_rate),
-        Value::Int(r.referred as i64),
-        Value::opt_float(r.referral_rate),
-    ]
 }

@@ -1,13 +1,13 @@
 //! One module per subcommand, each with a single `run`; the helpers here
 //! (loading input, choosing the period, writing output) are shared by all.
 
-pub mod funnel;
-pub mod hotline;
-pub mod query;
-pub mod rates;
-pub mod report;
-pub mod sample;
-pub mod validate;
+mod hotline;
+mod query;
+mod rates;
+mod referral;
+mod report;
+mod sample;
+mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -15,22 +15,23 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::Lang;
-use crate::analysis::filters::Filters;
-use crate::analysis::groups::Grouped;
+use disputes::analysis::filters::Filters;
+use disputes::analysis::groups::Dimension;
+use disputes::ingest::schema::LogKind;
+use disputes::ingest::{self, Inputs, LoadOptions, Logs};
+use disputes::period::Period;
+use disputes::regions::RegionTable;
+use disputes::render::{self, Format, RenderOptions};
+use disputes::tables::Table;
+
 use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, PeriodArgs};
-use crate::ingest::schema::LogKind;
-use crate::ingest::{self, FileAccount, Inputs, LoadOptions, Logs};
-use crate::period::Period;
-use crate::regions::RegionTable;
-use crate::render::{self, Column, Format, RenderOptions, Table, Value};
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Rates(args) => rates::run(&args),
         Command::Hotline(args) => hotline::run(&args),
-        Command::Funnel(args) => funnel::run(&args),
+        Command::Funnel(args) => referral::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Sample(args) => sample::run(&args),
@@ -84,7 +85,7 @@ pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
         &LoadOptions {
             encoding: input.encoding,
             regions: &regions,
-            block_bytes: crate::ingest::csv_reader::BLOCK_BYTES,
+            block_bytes: ingest::csv_reader::BLOCK_BYTES,
         },
     )?;
     Ok((logs, regions))
@@ -115,26 +116,11 @@ pub fn load_filtered(
 }
 
 pub fn period(args: &PeriodArgs) -> Result<Period> {
-    let p = if let Some(m) = &args.month {
-        Period::month(m)?
-    } else if let Some(q) = &args.quarter {
-        Period::quarter(q)?
-    } else if let Some(h) = &args.half {
-        Period::half(h)?
-    } else if let Some(y) = &args.year {
-        Period::year(y)?
-    } else {
-        Period::range(args.from.as_deref(), args.to.as_deref())?
-    };
-    Ok(p)
+    Ok(args.choice().resolve()?)
 }
 
 /// The groupings a command accepts; any other `--by` is a usage error.
-pub fn dimensions(
-    by: &[crate::analysis::groups::Dimension],
-    allowed: &[crate::analysis::groups::Dimension],
-    what: &str,
-) -> Result<Vec<crate::analysis::groups::Dimension>> {
+pub fn dimensions(by: &[Dimension], allowed: &[Dimension], what: &str) -> Result<Vec<Dimension>> {
     let mut out = Vec::new();
     for d in by {
         if !allowed.contains(d) {
@@ -150,105 +136,6 @@ pub fn dimensions(
         }
     }
     Ok(out)
-}
-
-/// A table of figures per group with a province total row: the group's
-/// key columns first (the total's label in the first one a table shows),
-/// then the figure columns that `figures` fills. Title and notes are the
-/// caller's to set.
-pub fn grouped_table<R: Grouped>(
-    key_columns: Vec<Column>,
-    figure_columns: Vec<Column>,
-    rows: &[R],
-    total: &R,
-    figures: impl Fn(&R) -> Vec<Value>,
-    lang: Lang,
-) -> Table {
-    let label_at = key_columns.iter().position(|c| c.in_tables).unwrap_or(0);
-    let label = match lang {
-        Lang::Zh => "全省合计",
-        Lang::En => "Province total",
-    };
-    let mut total_row: Vec<Value> = (0..key_columns.len())
-        .map(|i| {
-            if i == label_at {
-                Value::text(label)
-            } else {
-                Value::Null
-            }
-        })
-        .collect();
-    total_row.extend(figures(total));
-    let rows = rows
-        .iter()
-        .map(|r| {
-            let mut cells: Vec<Value> = r.keys().iter().flat_map(|k| k.cells.clone()).collect();
-            cells.extend(figures(r));
-            cells
-        })
-        .collect();
-    let mut columns = key_columns;
-    columns.extend(figure_columns);
-    Table {
-        title: String::new(),
-        notes: Vec::new(),
-        columns,
-        rows,
-        total: Some(total_row),
-    }
-}
-
-/// Marks a table as covering the filtered rows only: the filter named in
-/// its notes, the total row labelled as the selection's total.
-pub fn mark_filtered(table: &mut Table, filters: &Filters, lang: Lang) {
-    let Some(note) = filters.note(lang) else {
-        return;
-    };
-    table.notes.insert(0, note);
-    let label = match lang {
-        Lang::Zh => "筛选合计",
-        Lang::En => "Total (filtered)",
-    };
-    if let Some(total) = &mut table.total {
-        for cell in total.iter_mut() {
-            if let Value::Text { value, .. } = cell {
-                *value = label.to_string();
-                break;
-            }
-        }
-    }
-}
-
-/// The accounting lines of the files of one kind.
-pub fn accounting_lines(
-    logs: &Logs,
-    kind: crate::ingest::schema::LogKind,
-    lang: Lang,
-) -> Vec<String> {
-    logs.files
-        .iter()
-        .filter(|f| f.kind == kind)
-        .map(|f| accounting_line(f, lang))
-        .collect()
-}
-
-/// `file (UTF-8): read N = accepted + duplicates + superseded + rejected`.
-pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
-    let [read, accepted, duplicates, superseded, rejected] = match lang {
-        Lang::Zh => ["读入", "采用", "重复", "被更新", "拒收"],
-        Lang::En => ["read", "accepted", "duplicates", "superseded", "rejected"],
-    };
-    format!(
-        "{} ({}, {}): {read} {} = {accepted} {} + {duplicates} {} + {superseded} {} + {rejected} {}",
-        f.path,
-        f.kind.name(),
-        f.encoding,
-        f.read,
-        f.accepted,
-        f.duplicates,
-        f.superseded,
-        f.rejected
-    )
 }
 
 /// Writes a rendered table to `--output` (atomically; CSV with a BOM for

@@ -5,11 +5,11 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use polars::prelude::*;
+use disputes::analysis::query::QueryTables;
+use disputes::render::{self, Format, RenderOptions};
+use disputes::tables::query::{frame_table, schema_table};
 
-use crate::analysis::query::QueryTables;
 use crate::cli::QueryArgs;
-use crate::render::{self, Column, ColumnKind, Format, RenderOptions, Table, Value};
 
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     let (logs, regions) = super::load(&args.input)?;
@@ -70,83 +70,4 @@ fn prompt(tables: &QueryTables, args: &QueryArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn schema_table(tables: &QueryTables) -> Table {
-    let rows = tables
-        .schema()
-        .into_iter()
-        .flat_map(|(table, columns)| {
-            columns.into_iter().map(move |(column, dtype)| {
-                vec![Value::text(table), Value::text(column), Value::text(dtype)]
-            })
-        })
-        .collect();
-    Table {
-        title: "disputes query: tables".to_string(),
-        notes: vec![
-            "mediation and hotline hold the accepted rows after merging; enums as English codes (outcome: success, failure, withdrawn, pending)".to_string(),
-        ],
-        columns: vec![
-            Column::new("table", "表", "table", ColumnKind::Key),
-            Column::new("column", "列", "column", ColumnKind::Text),
-            Column::new("type", "类型", "type", ColumnKind::Text),
-        ],
-        rows,
-        total: None,
-    }
-}
-
-/// A query result as a table: integers as counts, floats as plain numbers,
-/// everything else (dates included) as text.
-fn frame_table(frame: &DataFrame, sql: &str) -> PolarsResult<Table> {
-    let mut columns = Vec::new();
-    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); frame.height()];
-    for column in frame.columns() {
-        let name = column.name().as_str();
-        let dtype = column.dtype();
-        let kind = if dtype.is_integer() {
-            ColumnKind::Count
-        } else if dtype.is_float() {
-            ColumnKind::Number
-        } else {
-            ColumnKind::Text
-        };
-        columns.push(Column::new(name, name, name, kind));
-        let series = column.as_materialized_series();
-        match kind {
-            ColumnKind::Count => {
-                let ints = series.cast(&DataType::Int64)?;
-                for (row, v) in ints.i64()?.iter().enumerate() {
-                    cells[row].push(v.map_or(Value::Null, Value::Int));
-                }
-            }
-            ColumnKind::Number => {
-                let floats = series.cast(&DataType::Float64)?;
-                for (row, v) in floats.f64()?.iter().enumerate() {
-                    cells[row].push(Value::opt_float(v));
-                }
-            }
-            _ => match series.cast(&DataType::String) {
-                Ok(text) => {
-                    for (row, v) in text.str()?.iter().enumerate() {
-                        cells[row].push(v.map_or(Value::Null, Value::text));
-                    }
-                }
-                // Lists and structs do not cast; print them as Polars does.
-                Err(_) => {
-                    for (row, cell) in cells.iter_mut().enumerate() {
-                        cell.push(Value::text(series.get(row)?.to_string()));
-                    }
-                }
-            },
-        }
-    }
-    Ok(Table {
-        title: sql.to_string(),
-        notes: Vec::new(),
-        columns,
-        rows: cells,
-        total: None,
-    })
 }

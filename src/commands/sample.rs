@@ -8,13 +8,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+use disputes::ingest::schema::LogKind;
+use disputes::regions::RegionTable;
+use disputes::sample::{self, SampleOptions};
+
 use crate::cli::SampleArgs;
-use crate::ingest::schema::LogKind;
-use crate::regions::RegionTable;
-use crate::sample::{self, SampleOptions};
 
 fn year_month(flag: &str, s: &str) -> Result<(i32, u32)> {
-    let p = crate::period::Period::month(s)
+    let p = disputes::period::Period::month(s)
         .map_err(|_| anyhow::anyhow!("--{flag} {s:?}: write it as YYYY-MM"))?;
     let from = p.from.expect("a month has a first day");
     use chrono::Datelike;

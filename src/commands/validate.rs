@@ -8,14 +8,12 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use comfy_table::{ContentArrangement, Table as Comfy};
+use disputes::ingest::{Logs, Reject};
+use disputes::render::csv::quote;
+use disputes::render::{self, Format, neutralise_formula};
+use disputes::tables::accounting;
 
-use crate::Lang;
 use crate::cli::{OutputArgs, ValidateArgs, ValidateFormat};
-use crate::ingest::{FileAccount, Logs, Reject};
-use crate::render::csv::quote;
-use crate::render::neutralise_formula;
-use crate::render::{Column, ColumnKind, Format, Table, Value};
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     let (logs, _) = super::load(&args.input)?;
@@ -23,8 +21,12 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         write_rejects(path, &logs.rejects)?;
     }
     let text = match args.format {
-        ValidateFormat::Json => render_json(&logs),
-        ValidateFormat::Table => render_table(&logs, args.lang),
+        ValidateFormat::Json => render::json::accounting(&logs.files, &logs.rejects),
+        ValidateFormat::Table => render::terminal::accounting(
+            &accounting::files_table(&logs.files, args.lang),
+            &logs.rejects,
+            args.lang,
+        ),
         ValidateFormat::Csv | ValidateFormat::Markdown | ValidateFormat::Xlsx => {
             let format = match args.format {
                 ValidateFormat::Csv => Format::Csv,
@@ -37,18 +39,18 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
                 no_bom: args.no_bom,
                 lang: args.lang,
             };
-            let accounting: Vec<String> = logs
+            let lines: Vec<String> = logs
                 .files
                 .iter()
-                .map(|f| super::accounting_line(f, args.lang))
+                .map(|f| accounting::accounting_line(f, args.lang))
                 .collect();
-            let files = crate::report::files_table(&logs.files, args.lang);
+            let files = accounting::files_table(&logs.files, args.lang);
             super::emit_with(
-                &rejects_table(&logs.rejects, args.lang),
+                &accounting::rejects_table(&logs.rejects, args.lang),
                 &[],
                 &[files],
                 &output,
-                &accounting,
+                &lines,
             )?;
             return Ok(exit_code(&logs));
         }
@@ -68,134 +70,6 @@ fn exit_code(logs: &Logs) -> ExitCode {
     }
 }
 
-/// Every rejected row: file, line, column and reason (the record itself
-/// only in the --rejects file, which may hold personal data).
-fn rejects_table(rejects: &[Reject], lang: Lang) -> Table {
-    let rows = rejects
-        .iter()
-        .map(|r| {
-            vec![
-                Value::text(r.path.clone()),
-                Value::Int(i64::from(r.line)),
-                r.column.map_or(Value::Null, |c| Value::Int(c as i64)),
-                r.column_name.clone().map_or(Value::Null, Value::text),
-                Value::text(r.reason.clone()),
-            ]
-        })
-        .collect();
-    Table {
-        title: match lang {
-            Lang::Zh => "拒收行".to_string(),
-            Lang::En => "Rejected rows".to_string(),
-        },
-        notes: Vec::new(),
-        columns: vec![
-            Column::new("path", "文件", "file", ColumnKind::Text),
-            Column::new("line", "行号", "line", ColumnKind::Count),
-            Column::new("column", "列号", "column", ColumnKind::Count),
-            Column::new("column_name", "列名", "column name", ColumnKind::Text),
-            Column::new("reason", "原因", "reason", ColumnKind::Text),
-        ],
-        rows,
-        total: None,
-    }
-}
-
-#[derive(serde::Serialize)]
-struct Report<'a> {
-    files: &'a [FileAccount],
-    rejects: &'a [Reject],
-}
-
-fn render_json(logs: &Logs) -> String {
-    let mut text = serde_json::to_string_pretty(&Report {
-        files: &logs.files,
-        rejects: &logs.rejects,
-    })
-    .expect("report serialises");
-    text.push('\n');
-    text
-}
-
-fn render_table(logs: &Logs, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let mut files = Comfy::new();
-    files
-        .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    files.set_header(if zh {
-        vec![
-            "文件",
-            "类型",
-            "编码",
-            "读入",
-            "采用",
-            "重复",
-            "被更新",
-            "拒收",
-        ]
-    } else {
-        vec![
-            "file",
-            "kind",
-            "encoding",
-            "read",
-            "accepted",
-            "duplicates",
-            "superseded",
-            "rejected",
-        ]
-    });
-    for f in &logs.files {
-        files.add_row(vec![
-            f.path.clone(),
-            f.kind.name().to_string(),
-            f.encoding.to_string(),
-            f.read.to_string(),
-            f.accepted.to_string(),
-            f.duplicates.to_string(),
-            f.superseded.to_string(),
-            f.rejected.to_string(),
-        ]);
-    }
-    let mut out = String::new();
-    out.push_str(if zh {
-        "行核对：读入 = 采用 + 重复 + 被更新 + 拒收\n"
-    } else {
-        "Row accounting: read = accepted + duplicates + superseded + rejected\n"
-    });
-    out.push_str(&files.to_string());
-    out.push('\n');
-    if logs.rejects.is_empty() {
-        out.push_str(if zh {
-            "没有拒收的行。\n"
-        } else {
-            "No row was rejected.\n"
-        });
-        return out;
-    }
-    out.push_str(&if zh {
-        format!("\n拒收 {} 行（文件:行:列  原因）：\n", logs.rejects.len())
-    } else {
-        format!(
-            "\n{} rows rejected (file:line:column  reason):\n",
-            logs.rejects.len()
-        )
-    });
-    for r in &logs.rejects {
-        out.push_str(&format!("{}  {}\n", location(r), r.reason));
-    }
-    out
-}
-
-/// `file:line:column`, as compilers print it, so editors can jump there.
-fn location(r: &Reject) -> String {
-    match r.column {
-        Some(c) => format!("{}:{}:{}", r.path, r.line, c),
-        None => format!("{}:{}", r.path, r.line),
-    }
-}
-
 /// The rejects file: for fixing the source, so it keeps each row as it was
 /// (personal data included) and is readable by its owner only.
 fn write_rejects(path: &std::path::Path, rejects: &[Reject]) -> Result<()> {
@@ -212,6 +86,6 @@ fn write_rejects(path: &std::path::Path, rejects: &[Reject]) -> Result<()> {
         text.push_str(&cells.join(","));
         text.push('\n');
     }
-    crate::render::write_atomic_private(path, text.as_bytes())
+    render::write_atomic_private(path, text.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))
 }

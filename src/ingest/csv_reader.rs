@@ -23,6 +23,7 @@ use polars::prelude::*;
 use std::io::Read;
 
 use super::encoding::{Encoding, decode_owned};
+use super::problem::Problem;
 
 /// Why a record could not become a row at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,11 +37,11 @@ pub enum StructuralProblem {
 }
 
 impl StructuralProblem {
-    pub fn name(&self) -> &'static str {
+    pub fn problem(&self) -> Problem {
         match self {
-            StructuralProblem::Ragged { .. } => "ragged",
-            StructuralProblem::UnclosedQuote => "unclosed_quote",
-            StructuralProblem::Undecodable { .. } => "undecodable",
+            StructuralProblem::Ragged { .. } => Problem::Ragged,
+            StructuralProblem::UnclosedQuote => Problem::UnclosedQuote,
+            StructuralProblem::Undecodable { .. } => Problem::Undecodable,
         }
     }
 }

@@ -5,11 +5,13 @@
 //! - [`parse`]: single values (dates, numbers, phones)
 //! - [`validate`]: the row rules, as Polars expressions
 //! - [`merge`]: overlapping exports merged by id
+//! - [`problem`]: what can be wrong with a record, in both languages
 
 pub mod csv_reader;
 pub mod encoding;
 pub mod merge;
 pub mod parse;
+pub mod problem;
 pub mod schema;
 pub mod validate;
 
@@ -20,6 +22,7 @@ use polars::prelude::*;
 use crate::regions::RegionTable;
 use csv_reader::{ReadError, StructuralProblem};
 use encoding::Encoding;
+use problem::Problem;
 use schema::{HeaderError, LogKind};
 
 pub use merge::FILE;
@@ -88,10 +91,9 @@ pub struct Reject {
     /// The column's header as written in the file.
     pub column_name: Option<String>,
     pub reason: String,
-    /// What kind of problem: a rule's name (`unparseable`, ...) or a
-    /// structural one (`ragged`, `unclosed_quote`, `undecodable`).
+    /// What kind of problem: a broken rule or a structural one.
     #[serde(skip)]
-    pub problem: &'static str,
+    pub problem: Problem,
     /// The record as it stands in the file.
     #[serde(skip)]
     pub raw: String,
@@ -278,7 +280,7 @@ fn structural_reject(
         column,
         column_name: column.and_then(|c| raw.header.get(c - 1).cloned()),
         reason: describe_structural(&s.problem, raw.encoding),
-        problem: s.problem.name(),
+        problem: s.problem.problem(),
         raw: s.raw.clone(),
     }
 }

@@ -12,6 +12,7 @@ use polars::prelude::*;
 
 use super::csv_reader::{self, RawTable};
 use super::parse;
+use super::problem::Problem;
 use super::schema::{ColumnSpec, ColumnType, HeaderMap, LogKind};
 use crate::regions::{CountyMatch, Level, RegionTable};
 
@@ -23,63 +24,22 @@ pub const LINE: &str = "__line";
 const ROW: &str = "__row";
 const REJECT: &str = "__reject";
 
-/// The rules a row can break, in the order they are tried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    MissingRequired = 1,
-    Unparseable = 2,
-    OutOfRange = 3,
-    MangledId = 4,
-    CountyNotInPrefecture = 5,
-    ClosingDateMissing = 6,
-    ClosingDateNotAllowed = 7,
-    ClosedBeforeReceived = 8,
-    SettledWithoutSuccess = 9,
+/// A row's reject code: the rule broken ([`Problem::RULES`], tried in
+/// that order) and the spec column it is about.
+fn reject_code(rule: Problem, column: usize) -> u16 {
+    rule as u16 * 100 + column as u16
 }
 
-impl Rule {
-    fn from_code(code: u16) -> Rule {
-        use Rule::*;
-        [
-            MissingRequired,
-            Unparseable,
-            OutOfRange,
-            MangledId,
-            CountyNotInPrefecture,
-            ClosingDateMissing,
-            ClosingDateNotAllowed,
-            ClosedBeforeReceived,
-            SettledWithoutSuccess,
-        ][(code / 100 - 1) as usize]
-    }
-
-    /// The rule's name, for counting rejected rows by problem.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::MissingRequired => "missing_required",
-            Rule::Unparseable => "unparseable",
-            Rule::OutOfRange => "out_of_range",
-            Rule::MangledId => "mangled_id",
-            Rule::CountyNotInPrefecture => "county_not_in_prefecture",
-            Rule::ClosingDateMissing => "closing_date_missing",
-            Rule::ClosingDateNotAllowed => "closing_date_not_allowed",
-            Rule::ClosedBeforeReceived => "closed_before_received",
-            Rule::SettledWithoutSuccess => "settled_without_success",
-        }
-    }
-
-    /// The row's reject code: the rule and the spec column it is about.
-    fn code(self, column: usize) -> u16 {
-        self as u16 * 100 + column as u16
-    }
+fn rule_of(code: u16) -> Problem {
+    Problem::RULES[(code / 100 - 1) as usize]
 }
 
 /// A row that breaks a rule, located in its file.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct RowReject {
     pub line: u32,
-    /// The rule broken ([`Rule::name`]).
-    pub problem: &'static str,
+    /// The rule broken.
+    pub problem: Problem,
     /// 1-based column in the file; none when the column is not in the file.
     pub column: Option<usize>,
     /// The column's header as written in the file (or the spec name).
@@ -436,19 +396,19 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     let mut rules = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         if spec.required {
-            rules.push((missing(spec), Rule::MissingRequired.code(j)));
+            rules.push((missing(spec), reject_code(Problem::MissingRequired, j)));
         }
         if spec.ty == ColumnType::Id {
             let mangled = col(spec.name).str().contains(lit(MANGLED_ID_PATTERN), true);
-            rules.push((mangled, Rule::MangledId.code(j)));
+            rules.push((mangled, reject_code(Problem::MangledId, j)));
         }
         if let Some(bad) = unparseable(spec) {
-            rules.push((bad, Rule::Unparseable.code(j)));
+            rules.push((bad, reject_code(Problem::Unparseable, j)));
         }
         let v = col(value_col(spec.name));
         match spec.ty {
-            ColumnType::Count => rules.push((v.lt(lit(1)), Rule::OutOfRange.code(j))),
-            ColumnType::Amount => rules.push((v.lt(lit(0.0)), Rule::OutOfRange.code(j))),
+            ColumnType::Count => rules.push((v.lt(lit(1)), reject_code(Problem::OutOfRange, j))),
+            ColumnType::Amount => rules.push((v.lt(lit(0.0)), reject_code(Problem::OutOfRange, j))),
             _ => {}
         }
     }
@@ -465,7 +425,10 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
         .eq(lit(0u8))
         .and(county_parent.neq(prefecture.clone())))
     .or(county_kind.eq(lit(1u8)).and(county_code.neq(prefecture)));
-    rules.push((wrong_county, Rule::CountyNotInPrefecture.code(county)));
+    rules.push((
+        wrong_county,
+        reject_code(Problem::CountyNotInPrefecture, county),
+    ));
 
     let (received, closed, closed_state) = match kind {
         LogKind::Hotline => (
@@ -483,21 +446,21 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
     let closed_v = col(value_col(closed));
     rules.push((
         closed_state.clone().and(missing(&specs[closed_j])),
-        Rule::ClosingDateMissing.code(closed_j),
+        reject_code(Problem::ClosingDateMissing, closed_j),
     ));
     rules.push((
         closed_state.not().and(present(&specs[closed_j])),
-        Rule::ClosingDateNotAllowed.code(closed_j),
+        reject_code(Problem::ClosingDateNotAllowed, closed_j),
     ));
     rules.push((
         closed_v.lt(col(value_col(received))),
-        Rule::ClosedBeforeReceived.code(closed_j),
+        reject_code(Problem::ClosedBeforeReceived, closed_j),
     ));
     if kind == LogKind::Mediation {
         let settled = spec_index(specs, "settled_yuan");
         rules.push((
             present(&specs[settled]).and(col(value_col("outcome")).neq(lit("success"))),
-            Rule::SettledWithoutSuccess.code(settled),
+            reject_code(Problem::SettledWithoutSuccess, settled),
         ));
     }
     rules
@@ -525,7 +488,7 @@ fn describe(
     row: usize,
     code: u16,
 ) -> PolarsResult<RowReject> {
-    let rule = Rule::from_code(code);
+    let rule = rule_of(code);
     let j = (code % 100) as usize;
     let spec = &specs[j];
     let cell_of = |name: &str| -> PolarsResult<(Option<usize>, String)> {
@@ -546,26 +509,26 @@ fn describe(
     };
     let column_label = shown(spec.name);
     let reason = match rule {
-        Rule::MissingRequired => format!("{column_label} is empty; it is required"),
-        Rule::MangledId => format!(
+        Problem::MissingRequired => format!("{column_label} is empty; it is required"),
+        Problem::MangledId => format!(
             "{column_label} {value:?} is a number in scientific notation: Excel has dropped digits \
              of the id; re-export the column formatted as text"
         ),
-        Rule::Unparseable => format!("{column_label} {value:?} {}", expectation(spec)),
-        Rule::OutOfRange => match spec.ty {
+        Problem::Unparseable => format!("{column_label} {value:?} {}", expectation(spec)),
+        Problem::OutOfRange => match spec.ty {
             ColumnType::Count => {
                 format!("{column_label} {value:?} must be a whole number of at least 1")
             }
             _ => format!("{column_label} {value:?} must not be negative"),
         },
-        Rule::CountyNotInPrefecture => {
+        Problem::CountyNotInPrefecture => {
             let (_, prefecture) = cell_of("prefecture")?;
             format!(
                 "{column_label} {value:?} does not lie in {} {prefecture:?}",
                 shown("prefecture")
             )
         }
-        Rule::ClosingDateMissing => {
+        Problem::ClosingDateMissing => {
             let state = if spec.name == "closed_at" {
                 "status"
             } else {
@@ -578,7 +541,7 @@ fn describe(
                 if state == "status" { "ticket" } else { "case" }
             )
         }
-        Rule::ClosingDateNotAllowed => {
+        Problem::ClosingDateNotAllowed => {
             let state = if spec.name == "closed_at" {
                 "status"
             } else {
@@ -591,7 +554,7 @@ fn describe(
                 if state == "status" { "ticket" } else { "case" }
             )
         }
-        Rule::ClosedBeforeReceived => {
+        Problem::ClosedBeforeReceived => {
             let received = if spec.name == "closed_at" {
                 "received_at"
             } else {
@@ -603,7 +566,11 @@ fn describe(
                 shown(received)
             )
         }
-        Rule::SettledWithoutSuccess => {
+        // Not row rules: found by the reader, never by a rule code.
+        Problem::Ragged | Problem::UnclosedQuote | Problem::Undecodable => {
+            rule.label(crate::Lang::En).to_string()
+        }
+        Problem::SettledWithoutSuccess => {
             let (_, outcome) = cell_of("outcome")?;
             format!(
                 "{column_label} {value:?} is given, but {} is {outcome:?}: only a successful \
@@ -613,7 +580,7 @@ fn describe(
         }
     };
     Ok(RowReject {
-        problem: rule.name(),
+        problem: rule,
         // Reasons quote cell values; a phone typed in the wrong column stays masked.
         reason: parse::mask_phones_in(&reason),
         line: raw.lines[row],
@@ -685,7 +652,7 @@ mod tests {
         let checked = check_amounts(&["104855", "0", "+7", "-5"]);
         // -5 parses but is out of range, as the full parser would have it.
         assert_eq!(checked.rejects.len(), 1);
-        assert_eq!(checked.rejects[0].problem, Rule::OutOfRange.name());
+        assert_eq!(checked.rejects[0].problem, Problem::OutOfRange);
         assert_eq!(amounts(&checked), [Some(104855.0), Some(0.0), Some(7.0)]);
     }
 
@@ -697,7 +664,7 @@ mod tests {
             [Some(100.0), Some(1234.5), Some(20.0), Some(30.0)]
         );
         let problems: Vec<_> = checked.rejects.iter().map(|r| r.problem).collect();
-        assert_eq!(problems, [Rule::Unparseable.name(); 2]);
+        assert_eq!(problems, [Problem::Unparseable; 2]);
     }
 
     #[test]

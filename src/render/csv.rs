@@ -45,7 +45,7 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Column, ColumnKind};
+    use crate::tables::{Column, ColumnKind};
 
     #[test]
     fn csv_keeps_full_precision_and_quotes_commas() {

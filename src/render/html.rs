@@ -90,7 +90,7 @@ pub fn render(table: &Table, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Column;
+    use crate::tables::Column;
 
     #[test]
     fn cells_are_escaped_rounded_and_classed() {

@@ -3,6 +3,7 @@
 use serde_json::{Map, Number, Value as Json};
 
 use super::{Table, Value};
+use crate::ingest::{FileAccount, Reject};
 
 pub fn render(table: &Table) -> String {
     let rows: Vec<Json> = table
@@ -30,4 +31,17 @@ fn to_json(value: &Value) -> Json {
         Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
         Value::Text { value, .. } => Json::String(value.clone()),
     }
+}
+
+/// `validate --format json`: `{"files": [...], "rejects": [...]}`.
+pub fn accounting(files: &[FileAccount], rejects: &[Reject]) -> String {
+    #[derive(serde::Serialize)]
+    struct Accounting<'a> {
+        files: &'a [FileAccount],
+        rejects: &'a [Reject],
+    }
+    let mut text = serde_json::to_string_pretty(&Accounting { files, rejects })
+        .expect("the accounting serialises");
+    text.push('\n');
+    text
 }

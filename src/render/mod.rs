@@ -13,6 +13,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::Lang;
+use crate::tables::{ColumnKind, Table, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,104 +27,6 @@ pub enum Format {
     Markdown,
     /// An Excel workbook (needs --output FILE.xlsx).
     Xlsx,
-}
-
-/// How a column's values read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnKind {
-    Text,
-    /// Region, channel, ... : a key of the grouping.
-    Key,
-    Count,
-    /// A fraction in [0, 1], shown as a percentage in tables.
-    Rate,
-    PValue,
-    Hours,
-    Verdict,
-    /// Any other number (query results), shown rounded to 4 decimals.
-    Number,
-}
-
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// Machine name: CSV/JSON header.
-    pub key: String,
-    pub label_zh: String,
-    pub label_en: String,
-    pub kind: ColumnKind,
-    /// Shown in the terminal and Markdown tables (codes are not).
-    pub in_tables: bool,
-}
-
-impl Column {
-    pub fn new(key: &str, label_zh: &str, label_en: &str, kind: ColumnKind) -> Column {
-        Column {
-            key: key.to_string(),
-            label_zh: label_zh.to_string(),
-            label_en: label_en.to_string(),
-            kind,
-            in_tables: true,
-        }
-    }
-
-    /// A column for exports only (e.g. region codes).
-    pub fn export_only(mut self) -> Column {
-        self.in_tables = false;
-        self
-    }
-
-    pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.label_zh,
-            Lang::En => &self.label_en,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Int(i64),
-    Float(f64),
-    /// Text for exports; `display` is what tables show (a label in the
-    /// chosen language) when it differs.
-    Text {
-        value: String,
-        display: Option<String>,
-    },
-}
-
-impl Value {
-    pub fn text(s: impl Into<String>) -> Value {
-        Value::Text {
-            value: s.into(),
-            display: None,
-        }
-    }
-
-    pub fn labelled(value: impl Into<String>, display: impl Into<String>) -> Value {
-        Value::Text {
-            value: value.into(),
-            display: Some(display.into()),
-        }
-    }
-
-    pub fn opt_float(v: Option<f64>) -> Value {
-        v.map_or(Value::Null, Value::Float)
-    }
-}
-
-/// A computed table ready to render.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub title: String,
-    /// Lines printed above a terminal/Markdown table: period, denominator,
-    /// method, row accounting.
-    pub notes: Vec<String>,
-    pub columns: Vec<Column>,
-    pub rows: Vec<Vec<Value>>,
-    /// A total row shown in terminal/Markdown tables only.
-    pub total: Option<Vec<Value>>,
 }
 
 pub struct RenderOptions {

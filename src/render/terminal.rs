@@ -5,6 +5,8 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 
 use super::format::format_value;
 use super::{ColumnKind, RenderOptions, Table, Value};
+use crate::Lang;
+use crate::ingest::Reject;
 
 pub fn render(table: &Table, opts: &RenderOptions) -> String {
     let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
@@ -66,5 +68,58 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
     }
     out.push_str(&comfy.to_string());
     out.push('\n');
+    out
+}
+
+/// `validate`'s terminal output: the accounting rule, the files table as a
+/// plain grid, then every rejected row as `file:line:column  reason` (as
+/// compilers print it, so editors can jump there).
+pub fn accounting(files: &Table, rejects: &[Reject], lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut grid = Comfy::new();
+    grid.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    grid.set_header(files.columns.iter().map(|c| c.label(lang)));
+    for row in &files.rows {
+        grid.add_row(
+            files
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| format_value(v, c.kind, lang)),
+        );
+    }
+    let mut out = String::new();
+    let rule = files.notes.first().map_or("", String::as_str);
+    out.push_str(&if zh {
+        format!("行核对：{rule}\n")
+    } else {
+        format!("Row accounting: {rule}\n")
+    });
+    out.push_str(&grid.to_string());
+    out.push('\n');
+    if rejects.is_empty() {
+        out.push_str(if zh {
+            "没有拒收的行。\n"
+        } else {
+            "No row was rejected.\n"
+        });
+        return out;
+    }
+    out.push_str(&if zh {
+        format!("\n拒收 {} 行（文件:行:列  原因）：\n", rejects.len())
+    } else {
+        format!(
+            "\n{} rows rejected (file:line:column  reason):\n",
+            rejects.len()
+        )
+    });
+    for r in rejects {
+        let location = match r.column {
+            Some(c) => format!("{}:{}:{}", r.path, r.line, c),
+            None => format!("{}:{}", r.path, r.line),
+        };
+        out.push_str(&format!("{location}  {}\n", r.reason));
+    }
     out
 }

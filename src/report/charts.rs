@@ -7,9 +7,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::TrendMonth;
 use crate::Lang;
 use crate::analysis::rates::{RateRow, Verdict};
+use crate::analysis::trend::TrendMonth;
 use crate::stats::funnel_limits;
 
 const FONT: &str = "sans-serif";

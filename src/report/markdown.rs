@@ -2,6 +2,7 @@
 //! and tables as the page, the charts as the SVG files beside it.
 
 use super::Report;
+use super::wording::Heading;
 use crate::Lang;
 use crate::render::{RenderOptions, markdown};
 
@@ -14,8 +15,7 @@ pub fn render(report: &Report) -> String {
     };
     let s = &report.sections;
     let table = |section: &super::Section| markdown::render(&section.table, &opts);
-    let heading =
-        |zh_text: &str, en_text: &str| format!("\n## {}\n\n", if zh { zh_text } else { en_text });
+    let heading = |h: Heading| format!("\n## {}\n\n", h.text(lang));
     let mut out = format!("# {}\n\n", report.title());
     out.push_str(&format!(
         "{}{}\n",
@@ -26,7 +26,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!("\n{note}\n"));
     }
 
-    out.push_str(&heading("一、要点", "1. Headline"));
+    out.push_str(&heading(Heading::Headline));
     for item in report.headline_items() {
         let separator = if zh { "：" } else { ": " };
         out.push_str(&format!("- **{}{separator}{}**", item.label, item.value));
@@ -39,20 +39,14 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
 
-    out.push_str(&heading(
-        "二、各市州调解成功率",
-        "2. Success rate by prefecture",
-    ));
+    out.push_str(&heading(Heading::Prefectures));
     out.push_str(&format!(
         "![{}](rates.svg)\n\n",
         if zh { "成功率" } else { "success rates" }
     ));
     out.push_str(&table(&s.prefectures));
 
-    out.push_str(&heading(
-        "三、漏斗图：案件数与成功率",
-        "3. Funnel plot: cases and success rate",
-    ));
+    out.push_str(&heading(Heading::FunnelPlot));
     out.push_str(&format!(
         "![{}](funnel.svg)\n\n{}\n",
         if zh { "漏斗图" } else { "funnel plot" },
@@ -63,22 +57,22 @@ pub fn render(report: &Report) -> String {
         }
     ));
 
-    out.push_str(&heading("四、近12个月趋势", "4. The last 12 months"));
+    out.push_str(&heading(Heading::Trend));
     out.push_str(&format!(
         "![{}](trend.svg)\n\n",
         if zh { "趋势" } else { "trend" }
     ));
     out.push_str(&table(&s.trend));
 
-    out.push_str(&heading("五、县市区", "5. Counties"));
+    out.push_str(&heading(Heading::Counties));
     out.push_str(&table(&s.counties));
 
-    out.push_str(&heading("六、12351热线", "6. The 12351 hotline"));
+    out.push_str(&heading(Heading::Hotline));
     out.push_str(&table(&s.hotline));
     out.push('\n');
-    out.push_str(&table(&s.funnel));
+    out.push_str(&table(&s.referral));
 
-    out.push_str(&heading("七、数据质量", "7. Data quality"));
+    out.push_str(&heading(Heading::Quality));
     out.push_str(&table(&s.files));
     out.push('\n');
     out.push_str(&table(&s.rejects));

@@ -1,6 +1,7 @@
 //! The report as one self-contained HTML page: inline CSS and SVG, no
 //! scripts and nothing fetched, laid out for a phone and for A4 paper.
 
+use super::wording::Heading;
 use super::{Report, Section};
 use crate::Lang;
 use crate::render::html::{self, escape};
@@ -8,7 +9,7 @@ use crate::render::html::{self, escape};
 /// The charts, as SVG text, that the page and the folder share.
 pub struct Charts {
     pub rates: String,
-    pub funnel: String,
+    pub funnel_plot: String,
     pub trend: String,
 }
 
@@ -56,14 +57,7 @@ footer { margin-top: 2em; font-size: 0.8em; color: var(--muted); }
 
 struct Words {
     period: &'static str,
-    headline: &'static str,
-    prefectures: &'static str,
-    funnel: &'static str,
     funnel_caption: &'static str,
-    trend: &'static str,
-    counties: &'static str,
-    hotline: &'static str,
-    quality: &'static str,
     rates_caption: &'static str,
     trend_caption: &'static str,
     findings: &'static str,
@@ -75,14 +69,7 @@ fn words(lang: Lang) -> Words {
     match lang {
         Lang::Zh => Words {
             period: "统计期间",
-            headline: "一、要点",
-            prefectures: "二、各市州调解成功率",
-            funnel: "三、漏斗图：案件数与成功率",
             funnel_caption: "每个点是一个市州：横轴为计入分母的案件数，纵轴为成功率。虚线为基线的95%控制限，实线为99.8%控制限（Spiegelhalter 2005，精确二项）；案件少的市州控制限宽，落在限内的波动属正常。颜色为判定结果（精确二项检验，BH校正）。",
-            trend: "四、近12个月趋势",
-            counties: "五、县市区",
-            hotline: "六、12351热线",
-            quality: "七、数据质量",
             rates_caption: "条形为成功率，横线为95% Wilson 区间，虚线为基线；n 为计入分母的案件数。",
             trend_caption: "蓝线为全省月度成功率及95%区间；红线为本期低于基线的市州；虚线为基线。",
             findings: "关联核查",
@@ -91,14 +78,7 @@ fn words(lang: Lang) -> Words {
         },
         Lang::En => Words {
             period: "Period",
-            headline: "1. Headline",
-            prefectures: "2. Success rate by prefecture",
-            funnel: "3. Funnel plot: cases and success rate",
             funnel_caption: "Each point is a prefecture: decided cases across, success rate up. Dashed lines are the baseline's 95% control limits, solid lines the 99.8% ones (Spiegelhalter 2005, exact binomial); small prefectures have wide limits, and a point inside them is ordinary variation. Colours are the verdicts (exact binomial test, BH-adjusted).",
-            trend: "4. The last 12 months",
-            counties: "5. Counties",
-            hotline: "6. The 12351 hotline",
-            quality: "7. Data quality",
             rates_caption: "Bars are success rates, whiskers 95% Wilson intervals, the dashed line the baseline; n is the number of decided cases.",
             trend_caption: "Blue: the province's monthly success rate with 95% intervals; red: prefectures below the baseline this period; dashed: the baseline.",
             findings: "Link checks",
@@ -106,6 +86,15 @@ fn words(lang: Lang) -> Words {
             generated: "generated",
         },
     }
+}
+
+/// `<section id=…>` and its heading.
+fn open_section(heading: Heading, lang: Lang) -> String {
+    format!(
+        "<section id=\"{}\">\n<h2>{}</h2>\n",
+        heading.id(),
+        heading.text(lang)
+    )
 }
 
 /// An SVG from plotters, ready to inline (it starts with `<svg`).
@@ -142,10 +131,8 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     }
     body.push_str("</header>\n");
 
-    body.push_str(&format!(
-        "<section id=\"headline\">\n<h2>{}</h2>\n<div class=\"cards\">\n",
-        w.headline
-    ));
+    body.push_str(&open_section(Heading::Headline, lang));
+    body.push_str("<div class=\"cards\">\n");
     for item in report.headline_items() {
         body.push_str(&format!(
             "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div><ul>",
@@ -159,42 +146,30 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     }
     body.push_str("</div>\n</section>\n");
 
-    body.push_str(&format!(
-        "<section id=\"prefectures\">\n<h2>{}</h2>\n",
-        w.prefectures
-    ));
+    body.push_str(&open_section(Heading::Prefectures, lang));
     body.push_str(&figure(&charts.rates, w.rates_caption));
     body.push_str(&table(&s.prefectures, lang));
     body.push_str("</section>\n");
 
-    body.push_str(&format!("<section id=\"funnel\">\n<h2>{}</h2>\n", w.funnel));
-    body.push_str(&figure(&charts.funnel, w.funnel_caption));
+    body.push_str(&open_section(Heading::FunnelPlot, lang));
+    body.push_str(&figure(&charts.funnel_plot, w.funnel_caption));
     body.push_str("</section>\n");
 
-    body.push_str(&format!("<section id=\"trend\">\n<h2>{}</h2>\n", w.trend));
+    body.push_str(&open_section(Heading::Trend, lang));
     body.push_str(&figure(&charts.trend, w.trend_caption));
     body.push_str(&table(&s.trend, lang));
     body.push_str("</section>\n");
 
-    body.push_str(&format!(
-        "<section id=\"counties\">\n<h2>{}</h2>\n",
-        w.counties
-    ));
+    body.push_str(&open_section(Heading::Counties, lang));
     body.push_str(&table(&s.counties, lang));
     body.push_str("</section>\n");
 
-    body.push_str(&format!(
-        "<section id=\"hotline\">\n<h2>{}</h2>\n",
-        w.hotline
-    ));
+    body.push_str(&open_section(Heading::Hotline, lang));
     body.push_str(&table(&s.hotline, lang));
-    body.push_str(&table(&s.funnel, lang));
+    body.push_str(&table(&s.referral, lang));
     body.push_str("</section>\n");
 
-    body.push_str(&format!(
-        "<section id=\"quality\">\n<h2>{}</h2>\n",
-        w.quality
-    ));
+    body.push_str(&open_section(Heading::Quality, lang));
     body.push_str(&table(&s.files, lang));
     body.push_str(&table(&s.rejects, lang));
     body.push_str(&format!("<h3>{}</h3>\n<ul class=\"notes\">\n", w.findings));

@@ -10,12 +10,11 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::groups::{self, Dimension, KeyValue};
-use crate::Lang;
 use crate::period::Period;
 use crate::regions::RegionTable;
 
 #[derive(Debug, Clone)]
-pub struct FunnelOptions {
+pub struct ReferralOptions {
     pub by: Dimension,
     pub period: Period,
     /// A referred ticket with no case this many days after the call is a finding.
@@ -23,7 +22,7 @@ pub struct FunnelOptions {
 }
 
 #[derive(Debug, Clone)]
-pub struct FunnelRow {
+pub struct ReferralRow {
     pub keys: Vec<KeyValue>,
     pub referred: u64,
     pub linked: u64,
@@ -31,7 +30,7 @@ pub struct FunnelRow {
     pub successes: u64,
 }
 
-impl groups::Grouped for FunnelRow {
+impl groups::Grouped for ReferralRow {
     fn keys(&self) -> &[KeyValue] {
         &self.keys
     }
@@ -41,7 +40,7 @@ fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-impl FunnelRow {
+impl ReferralRow {
     pub fn referred_to_linked(&self) -> Option<f64> {
         ratio(self.linked, self.referred)
     }
@@ -75,9 +74,9 @@ pub struct Findings {
     pub as_of: Option<NaiveDate>,
 }
 
-pub struct Funnel {
-    pub rows: Vec<FunnelRow>,
-    pub total: FunnelRow,
+pub struct Referrals {
+    pub rows: Vec<ReferralRow>,
+    pub total: ReferralRow,
     pub findings: Findings,
 }
 
@@ -120,9 +119,8 @@ pub fn compute(
     hotline: &DataFrame,
     mediation: &DataFrame,
     regions: &RegionTable,
-    opts: &FunnelOptions,
-    lang: Lang,
-) -> PolarsResult<Funnel> {
+    opts: &ReferralOptions,
+) -> PolarsResult<Referrals> {
     let day = col("received_at").dt().date();
     let dims = [opts.by];
     // Per ticket id: how many cases name it, whether one is closed / succeeded.
@@ -172,16 +170,17 @@ pub fn compute(
         .group_by(groups::key_columns(&dims))
         .agg(counts.clone())
         .collect()?;
-    let row = |keys: Vec<KeyValue>, df: &DataFrame, i: Option<usize>| -> PolarsResult<FunnelRow> {
-        Ok(FunnelRow {
-            keys,
-            referred: groups::count_at(df, "referred", i)?,
-            linked: groups::count_at(df, "linked", i)?,
-            closed: groups::count_at(df, "closed", i)?,
-            successes: groups::count_at(df, "successes", i)?,
-        })
-    };
-    let rows = groups::full_table(&agg, &dims, regions, &opts.period, lang)?
+    let row =
+        |keys: Vec<KeyValue>, df: &DataFrame, i: Option<usize>| -> PolarsResult<ReferralRow> {
+            Ok(ReferralRow {
+                keys,
+                referred: groups::count_at(df, "referred", i)?,
+                linked: groups::count_at(df, "linked", i)?,
+                closed: groups::count_at(df, "closed", i)?,
+                successes: groups::count_at(df, "successes", i)?,
+            })
+        };
+    let rows = groups::full_table(&agg, &dims, regions, &opts.period)?
         .into_iter()
         .map(|(keys, i)| row(keys, &agg, i))
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -189,7 +188,7 @@ pub fn compute(
     let total = row(Vec::new(), &total_agg, Some(0))?;
 
     let findings = findings(hotline, mediation, &tickets, opts)?;
-    Ok(Funnel {
+    Ok(Referrals {
         rows,
         total,
         findings,
@@ -200,7 +199,7 @@ fn findings(
     hotline: &DataFrame,
     mediation: &DataFrame,
     referred: &DataFrame,
-    opts: &FunnelOptions,
+    opts: &ReferralOptions,
 ) -> PolarsResult<Findings> {
     let ticket_ids = hotline
         .column("ticket_id")?

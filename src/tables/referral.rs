@@ -1,78 +1,25 @@
-//! `disputes funnel`: the hotline → mediation referral funnel per region,
-//! the data-quality findings its links raise, and the success rate of
-//! hotline-referred cases beside court- and arbitration-referred ones.
-//!
-//! Columns of csv/json: prefecture_code, prefecture (and county_code,
-//! county with `--by county`), referred, linked, closed, successes,
-//! referred_to_linked, linked_to_closed, closed_to_success.
+//! The hotline → mediation referral funnel table (the `funnel` command's
+//! table and the report's `referral_funnel.csv`) and the data-quality
+//! findings its links raise. Columns of csv/json: prefecture_code,
+//! prefecture (and county_code, county by county), referred, linked,
+//! closed, successes, referred_to_linked, linked_to_closed, closed_to_success.
 
-use std::process::ExitCode;
-
-use anyhow::Result;
-
+use super::{Column, ColumnKind, Table, Value};
 use crate::Lang;
-use crate::analysis::funnel::{self, Findings, Funnel, FunnelOptions, FunnelRow};
-use crate::analysis::groups::Dimension;
-use crate::analysis::rates::{self, RatesOptions};
-use crate::cli::{FunnelArgs, FunnelBy};
-use crate::ingest::schema::LogKind;
+use crate::analysis::referral::{Findings, ReferralOptions, ReferralRow, Referrals};
 use crate::regions::RegionTable;
-use crate::render::{Column, ColumnKind, Table, Value};
 
 /// At most this many ids are listed per finding; the count is always given.
 const LISTED_IDS: usize = 50;
 
-pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
-    if args.link_days < 0 {
-        anyhow::bail!("--link-days must not be negative");
-    }
-    let (logs, regions, filters) = super::load_filtered(
-        &args.input,
-        &args.filters,
-        &[LogKind::Hotline, LogKind::Mediation],
-    )?;
-    let period = super::period(&args.period)?;
-    let opts = FunnelOptions {
-        by: match args.by {
-            FunnelBy::Prefecture => Dimension::Prefecture,
-            FunnelBy::County => Dimension::County,
-        },
-        period: period.clone(),
-        link_days: args.link_days,
-    };
-    let lang = args.output.lang;
-    let mut result = funnel::compute(&logs.hotline, &logs.mediation, &regions, &opts, lang)?;
-    result.rows.retain(|r| filters.shows(&[opts.by], r));
-
-    let mut accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
-    accounting.extend(super::accounting_lines(&logs, LogKind::Mediation, lang));
-    let mut table = funnel_table(&result, &opts, lang, &accounting);
-    super::mark_filtered(&mut table, &filters, lang);
-    let remarks = findings_lines(&result.findings, &regions, args.link_days, lang);
-
-    // The same computation as `rates --by source`, so the two always agree.
-    let by_source = RatesOptions {
-        by: vec![Dimension::Source],
-        period,
-        baseline: 0.5,
-        alpha: 0.05,
-        min_cases: 10,
-        withdrawn_as_failure: false,
-    };
-    let source_rates = rates::compute(&logs.mediation, &regions, &by_source, lang)?;
-    let mut comparison = super::rates::rates_table(&source_rates, &by_source, lang, &[]);
-    super::mark_filtered(&mut comparison, &filters, lang);
-    super::emit_with(&table, &remarks, &[comparison], &args.output, &accounting)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn funnel_table(
-    result: &Funnel,
-    opts: &FunnelOptions,
+/// The referral funnel, one row per region of the ticket.
+pub fn referral_table(
+    result: &Referrals,
+    opts: &ReferralOptions,
     lang: Lang,
     accounting: &[String],
 ) -> Table {
-    let key_columns: Vec<Column> = opts.by.columns();
+    let key_columns: Vec<Column> = super::key_columns(opts.by);
     let figure_columns = vec![
         Column::new("referred", "转调解工单", "referred", ColumnKind::Count),
         Column::new("linked", "已关联案件", "linked", ColumnKind::Count),
@@ -100,7 +47,7 @@ pub fn funnel_table(
     let period = opts.period.label(lang);
     let (title, mut notes) = match lang {
         Lang::Zh => (
-            format!("12351转调解漏斗（按{}）", opts.by.label(lang)),
+            format!("12351转调解漏斗（按{}）", super::dimension_label(opts.by, lang)),
             vec![
                 format!("按来电时间统计 {period} 受理、处理方式为转调解的工单，按工单所属地区"),
                 "已关联 = 至少一件调解案件的热线工单编号指向该工单；已结案 = 关联案件中至少一件已结案（成功、不成功或撤回）；调解成功 = 至少一件调解成功".to_string(),
@@ -108,7 +55,7 @@ pub fn funnel_table(
             ],
         ),
         Lang::En => (
-            format!("12351 referral funnel by {}", opts.by.label(lang)),
+            format!("12351 referral funnel by {}", super::dimension_label(opts.by, lang)),
             vec![
                 format!("tickets received {period} (by received_at) and handled 转调解, by the ticket's region"),
                 "linked = named by at least one case's hotline_ticket_id; closed = at least one linked case closed (success, failure or withdrawn); successes = at least one linked case succeeded".to_string(),
@@ -131,7 +78,7 @@ pub fn funnel_table(
     }
 }
 
-fn figures(r: &FunnelRow) -> Vec<Value> {
+fn figures(r: &ReferralRow) -> Vec<Value> {
     vec![
         Value::Int(r.referred as i64),
         Value::Int(r.linked as i64),

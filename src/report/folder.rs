@@ -1,0 +1,138 @@
+//! Writing the report folder: the charts drawn, every file rendered, all
+//! of it staged in a hidden folder beside the destination and renamed into
+//! place, so the folder appears whole or not at all.
+//!
+//! Files: index.html, report.md, report.xlsx, one CSV per section (named by
+//! [`super::Section::file_stem`]), rates.svg, funnel.svg (the funnel plot)
+//! and trend.svg. Nothing in them depends on the clock unless
+//! `--generated-at`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Report, charts, markdown, page, region_code};
+use crate::analysis::rates::Verdict;
+use crate::regions::RegionTable;
+use crate::render;
+
+/// The prefectures as chart rows, named by their short names.
+fn prefecture_points<'a>(report: &'a Report, regions: &RegionTable) -> Vec<charts::Named<'a>> {
+    report
+        .prefectures
+        .rows
+        .iter()
+        .map(|r| charts::Named {
+            name: region_code(r).and_then(|c| regions.get(c)).map_or_else(
+                || r.keys.first().map_or("", |k| k.region_name()).to_string(),
+                |g| g.short_name.clone(),
+            ),
+            row: r,
+        })
+        .collect()
+}
+
+/// Draws the charts and renders every file of the folder: (file name, bytes).
+pub fn files(report: &Report, regions: &RegionTable) -> Result<Vec<(String, Vec<u8>)>> {
+    let lang = report.lang;
+    let points = prefecture_points(report, regions);
+    let below: Vec<(u32, String)> = points
+        .iter()
+        .filter(|p| p.row.verdict == Verdict::Below)
+        .filter_map(|p| Some((region_code(p.row)?, p.name.clone())))
+        .collect();
+    let charts = page::Charts {
+        rates: charts::rates_bars(&points, report.baseline, lang)?,
+        funnel_plot: charts::funnel_plot(&points, report.baseline, lang)?,
+        trend: charts::trend_chart(&report.trend, &below, report.baseline, lang)?,
+    };
+
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "index.html".into(),
+            page::render(report, &charts).into_bytes(),
+        ),
+        ("report.md".into(), markdown::render(report).into_bytes()),
+        ("rates.svg".into(), charts.rates.clone().into_bytes()),
+        ("funnel.svg".into(), charts.funnel_plot.clone().into_bytes()),
+        ("trend.svg".into(), charts.trend.clone().into_bytes()),
+    ];
+    for section in report.sections.all() {
+        files.push((
+            format!("{}.csv", section.file_stem),
+            render::csv::for_excel(&section.table),
+        ));
+    }
+    let tables: Vec<&crate::tables::Table> =
+        report.sections.all().iter().map(|s| &s.table).collect();
+    files.push(("report.xlsx".into(), render::xlsx::workbook(&tables, lang)?));
+    Ok(files)
+}
+
+/// Renders the report and writes its folder at `out` (an existing folder
+/// is replaced only when `force`). Returns the number of files written.
+pub fn write(report: &Report, regions: &RegionTable, out: &Path, force: bool) -> Result<usize> {
+    if out.exists() && !force {
+        bail!(
+            "{}: the report folder exists; give --force to replace it",
+            out.display()
+        );
+    }
+    let files = files(report, regions)?;
+    write_folder(out, &files, force)?;
+    Ok(files.len())
+}
+
+/// Writes the files into a fresh folder beside `out`, then renames it into
+/// place (replacing an existing folder only when `force`).
+fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".report-")
+        .tempdir_in(parent)
+        .with_context(|| format!("{}: cannot write", parent.display()))?;
+    for (name, bytes) in files {
+        let path = staging.path().join(name);
+        render::write_atomic(&path, bytes)
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    // Folders from tempdir are private (0700); a report is for reading.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
+    let staged: PathBuf = staging.keep();
+    if out.exists() {
+        if !force {
+            let _ = std::fs::remove_dir_all(&staged);
+            bail!(
+                "{}: the report folder exists; give --force to replace it",
+                out.display()
+            );
+        }
+        let old = tempfile::Builder::new()
+            .prefix(".report-old-")
+            .tempdir_in(parent)?
+            .keep();
+        std::fs::remove_dir(&old)?;
+        std::fs::rename(out, &old)
+            .with_context(|| format!("{}: cannot move the old report aside", out.display()))?;
+        if let Err(e) = std::fs::rename(&staged, out) {
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e).with_context(|| format!("{}: cannot write", out.display()));
+        }
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove the old report", old.display()))?;
+    } else if let Err(e) = std::fs::rename(&staged, out) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e).with_context(|| format!("{}: cannot write", out.display()));
+    }
+    Ok(())
+}

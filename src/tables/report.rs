@@ -1,0 +1,189 @@
+//! The report's own tables: the headline figures, the twelve-month trend
+//! and the county tables of the prefectures it looks at. (Its prefecture,
+//! hotline, referral and accounting tables are the commands' tables.)
+
+use super::{Column, ColumnKind, Table, Value};
+use crate::Lang;
+use crate::analysis::groups::Dimension;
+use crate::analysis::headline::Headline;
+use crate::analysis::rates::{Judgement, Rates, RatesOptions};
+use crate::analysis::trend::TrendMonth;
+use crate::period::Period;
+
+/// The headline figures of the period and of the periods it is compared
+/// with, one measure a row (the report's `headline.csv`).
+pub fn headline_table(h: &Headline, lang: Lang) -> Table {
+    let mut rows = Vec::new();
+    let periods = [
+        ("current", Some(&h.current)),
+        ("previous", h.previous.as_ref()),
+        ("year_ago", h.year_ago.as_ref()),
+    ];
+    for (which, figures) in periods {
+        let Some(f) = figures else { continue };
+        let m = &f.mediation;
+        let label = f.period.label(lang);
+        let measures: [(&str, Value); 10] = [
+            ("closed", Value::Int(m.counts.closed() as i64)),
+            ("decided", Value::Int(m.decided as i64)),
+            ("successes", Value::Int(m.counts.successes as i64)),
+            ("success_rate", Value::opt_float(m.success_rate)),
+            ("ci_low", Value::opt_float(m.ci.map(|c| c.0))),
+            ("ci_high", Value::opt_float(m.ci.map(|c| c.1))),
+            ("verdict", Value::text(m.verdict.code())),
+            ("hotline_received", Value::Int(f.received as i64)),
+            ("hotline_closed", Value::Int(f.hotline_closed as i64)),
+            ("hotline_closure_rate", Value::opt_float(f.closure_rate)),
+        ];
+        for (measure, value) in measures {
+            rows.push(vec![
+                Value::text(which),
+                Value::text(label.clone()),
+                Value::text(measure),
+                value,
+            ]);
+        }
+    }
+    let (title, note) = match lang {
+        Lang::Zh => (
+            "要点",
+            "current = 本期，previous = 上期，year_ago = 上年同期（数据未覆盖的期间不列出）",
+        ),
+        Lang::En => (
+            "Headline",
+            "current period, previous period and the same period a year earlier (left out where the data does not reach)",
+        ),
+    };
+    Table {
+        title: title.to_string(),
+        notes: vec![note.to_string()],
+        columns: vec![
+            Column::new("period", "期间", "period", ColumnKind::Key),
+            Column::new("dates", "日期", "dates", ColumnKind::Text),
+            Column::new("measure", "指标", "measure", ColumnKind::Text),
+            Column::new("value", "数值", "value", ColumnKind::Text),
+        ],
+        rows,
+        total: None,
+    }
+}
+
+/// The province's rate month by month, with the prefectures judged below
+/// the baseline each month.
+pub fn trend_table(trend: &[TrendMonth], judgement: &Judgement, lang: Lang) -> Table {
+    let columns = vec![
+        Column::new("month", "月份", "month", ColumnKind::Key),
+        Column::new("closed", "结案", "closed", ColumnKind::Count),
+        Column::new("successes", "成功", "successes", ColumnKind::Count),
+        Column::new("decided", "分母", "decided", ColumnKind::Count),
+        Column::new("success_rate", "成功率", "success rate", ColumnKind::Rate),
+        Column::new("ci_low", "95%下限", "95% low", ColumnKind::Rate),
+        Column::new("ci_high", "95%上限", "95% high", ColumnKind::Rate),
+        Column::new(
+            "prefectures_below",
+            "低于基线的市州",
+            "prefectures below",
+            ColumnKind::Text,
+        ),
+    ];
+    let separator = if lang == Lang::Zh { "、" } else { ", " };
+    let rows = trend
+        .iter()
+        .map(|t| {
+            let p = &t.province;
+            vec![
+                Value::text(t.month.clone()),
+                Value::Int(p.counts.closed() as i64),
+                Value::Int(p.counts.successes as i64),
+                Value::Int(p.decided as i64),
+                Value::opt_float(p.success_rate),
+                Value::opt_float(p.ci.map(|c| c.0)),
+                Value::opt_float(p.ci.map(|c| c.1)),
+                Value::text(t.below().join(separator)),
+            ]
+        })
+        .collect();
+    // The denominator over the twelve months shown.
+    let span = Period {
+        from: trend.first().and_then(|t| t.province_period.from),
+        to: trend.last().and_then(|t| t.province_period.to),
+    };
+    let ropts = RatesOptions {
+        by: vec![Dimension::Month],
+        period: span,
+        judgement: judgement.clone(),
+    };
+    let (title, note) = match lang {
+        Lang::Zh => (
+            "全省月度成功率（近12个月）",
+            "每月单独判定各市州（同该月的 `disputes rates --month`）",
+        ),
+        Lang::En => (
+            "Province success rate by month (last 12 months)",
+            "prefectures judged month by month, as `disputes rates --month` would",
+        ),
+    };
+    let denominator = super::rates::denominator_note(&ropts, lang);
+    Table {
+        title: title.to_string(),
+        notes: vec![denominator, note.to_string()],
+        columns,
+        rows,
+        total: None,
+    }
+}
+
+/// The counties of the prefectures `shown` (every prefecture when
+/// `every_prefecture`), judged as `rates --by county` judges them: the BH
+/// family is the whole province's counties.
+pub fn county_table(
+    counties: &Rates,
+    shown: &[(u32, String)],
+    every_prefecture: bool,
+    period: &Period,
+    judgement: &Judgement,
+    lang: Lang,
+) -> Table {
+    let ropts = RatesOptions {
+        by: vec![Dimension::County],
+        period: period.clone(),
+        judgement: judgement.clone(),
+    };
+    let mut table = super::rates::rates_table(counties, &ropts, lang, &[]);
+    // County keys are "prefecture_code:county_code".
+    let wanted: Vec<String> = shown.iter().map(|(code, _)| format!("{code}:")).collect();
+    let rows: Vec<Vec<Value>> = counties
+        .rows
+        .iter()
+        .zip(table.rows)
+        .filter(|(r, _)| {
+            r.keys
+                .first()
+                .is_some_and(|k| wanted.iter().any(|w| k.key.starts_with(w.as_str())))
+        })
+        .map(|(_, cells)| cells)
+        .collect();
+    table.rows = rows;
+    // The province total belongs to the full county table, not to a subset.
+    table.total = None;
+    let names: Vec<&str> = shown.iter().map(|(_, n)| n.as_str()).collect();
+    let scope = match (lang, every_prefecture, names.is_empty()) {
+        (Lang::Zh, true, _) => "全部市州".to_string(),
+        (Lang::Zh, false, true) => "本期没有低于基线的市州".to_string(),
+        (Lang::Zh, false, false) => format!("低于基线的市州：{}", names.join("、")),
+        (Lang::En, true, _) => "every prefecture".to_string(),
+        (Lang::En, false, true) => "no prefecture is below the baseline".to_string(),
+        (Lang::En, false, false) => {
+            format!("prefectures below the baseline: {}", names.join(", "))
+        }
+    };
+    let family = match lang {
+        Lang::Zh => "各县市区的判定与 `disputes rates --by county` 相同（校正范围为全省县市区）",
+        Lang::En => {
+            "counties are judged as `disputes rates --by county` judges them (adjusted over all the province's counties)"
+        }
+    };
+    table.notes.insert(0, scope);
+    table.notes.push(family.to_string());
+    table
+}
