@@ -37,6 +37,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The language the command asked for (messages follow it).
+    pub fn lang(&self) -> Lang {
+        match &self.command {
+            Command::Validate(a) => a.lang,
+            Command::Rates(a) => a.output.lang,
+            Command::Hotline(a) => a.output.lang,
+            Command::Funnel(a) => a.output.lang,
+            Command::Report(a) => a.lang,
+            Command::Query(a) => a.output.lang,
+            Command::Sample(_) => Lang::default(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every row of the logs: row accounting per file and every rejected row
@@ -65,21 +80,29 @@ pub enum Command {
 /// Where the logs come from.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Folder of exports: reads hotline*.csv and mediation*.csv, each sorted by
-    /// name. Default: sample_data/ (when no --hotline/--mediation is given)
+    /// Folder of exports: every .csv, .tsv, .txt and workbook (.xlsx, .xlsm,
+    /// .xlsb, .xls, .ods) in it, any file name; each file's header says
+    /// whether it is a hotline or a mediation log; read in file-name order.
+    /// Files with neither header are named on standard error and skipped.
+    /// Default: sample_data/ (when no --hotline/--mediation is given)
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Hotline log file(s), read in the order given
+    /// Hotline log file(s) (CSV, text or workbook), read in the order given
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub hotline: Vec<PathBuf>,
-    /// Mediation log file(s), read in the order given
+    /// Mediation log file(s) (CSV, text or workbook), read in the order given
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub mediation: Vec<PathBuf>,
+    /// Read only this sheet of each workbook (repeatable; default: every
+    /// sheet whose header names a log's columns)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Vec<String>,
     /// Region table replacing the built-in Hubei one
     /// (columns code,name,level,parent_code[,parent_name][,short_name][,aliases])
     #[arg(long, value_name = "FILE")]
     pub regions: Option<PathBuf>,
-    /// Encoding of the input files; detected per file when not given
+    /// Encoding of CSV/text input files; detected per file when not given
+    /// (a BOM, else UTF-8 or GBK decided over the whole file)
     #[arg(long, value_enum)]
     pub encoding: Option<Encoding>,
 }

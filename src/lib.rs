@@ -10,7 +10,9 @@
 //! docs/ARCHITECTURE.md has the map.
 
 pub mod analysis;
+pub mod csv_line;
 pub mod ingest;
+pub mod messages;
 pub mod period;
 pub mod regions;
 pub mod render;

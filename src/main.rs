@@ -7,13 +7,15 @@ mod commands;
 use std::process::ExitCode;
 
 use clap::Parser;
+use disputes::messages::{self, Message};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    messages::set_language(cli.lang());
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("disputes: error: {err:#}");
+            eprintln!("{}{err:#}", Message::ErrorPrefix);
             ExitCode::from(2)
         }
     }

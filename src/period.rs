@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::ingest::parse::parse_date;
+use crate::messages::{Message, quote};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
@@ -16,17 +17,17 @@ pub struct Period {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PeriodError {
-    #[error("--month {0:?}: write it as YYYY-MM, e.g. 2023-06")]
+    #[error("{}", Message::BadMonth { value: quote(.0) })]
     Month(String),
-    #[error("--quarter {0:?}: write it as YYYYQn, e.g. 2023Q2")]
+    #[error("{}", Message::BadQuarter { value: quote(.0) })]
     Quarter(String),
-    #[error("--half {0:?}: write it as YYYYHn, e.g. 2023H1")]
+    #[error("{}", Message::BadHalf { value: quote(.0) })]
     Half(String),
-    #[error("--year {0:?}: write it as YYYY, e.g. 2023")]
+    #[error("{}", Message::BadYear { value: quote(.0) })]
     Year(String),
-    #[error("--{0} {1:?} is not a date; write it like 2023-06-01")]
+    #[error("{}", Message::BadDate { flag: (*.0).to_string(), value: quote(.1) })]
     Date(&'static str, String),
-    #[error("--from {0} is after --to {1}")]
+    #[error("{}", Message::Reversed { from: (*.0).to_string(), to: (*.1).to_string() })]
     Reversed(NaiveDate, NaiveDate),
 }
 

@@ -136,7 +136,7 @@ fn xlsx_holds_numbers_as_numbers_ids_as_text_and_no_formulas() {
 
     let run = ws.run(&["rates", "--mediation", "m.csv", "--format", "xlsx"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--output FILE.xlsx"), "{}", run.stderr);
+    assert!(run.stderr.contains("--output 文件.xlsx"), "{}", run.stderr);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn filters_keep_the_selected_regions_and_values() {
     let run = ws.run(&["rates", "--mediation", "m.csv", "--dispute-type", "工伤"]);
     assert!(
         run.stderr
-            .contains("--dispute-type \"工伤\" matches no row"),
+            .contains("--dispute-type \"工伤\" 在数据中没有匹配的行"),
         "{}",
         run.stderr
     );
@@ -226,7 +226,7 @@ fn bad_filters_are_usage_errors() {
     let run = ws.run(&["rates", "--mediation", "m.csv", "--category", "欠薪"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("--category applies to hotline"),
+        run.stderr.contains("--category 只适用于热线记录"),
         "{}",
         run.stderr
     );

@@ -7,7 +7,8 @@ use common::*;
 use serde_json::Value;
 
 fn validate_json(ws: &Workspace, args: &[&str]) -> (Run, Value) {
-    let mut all = vec!["validate", "--format", "json"];
+    // Reasons are checked in English here; both languages: tests/messages.rs.
+    let mut all = vec!["validate", "--format", "json", "--lang", "en"];
     all.extend_from_slice(args);
     let run = ws.run(&all);
     let json: Value = serde_json::from_str(&run.stdout)
@@ -421,7 +422,7 @@ fn missing_required_column_exits_2_naming_it_and_its_aliases() {
 fn empty_file_exits_2() {
     let ws = Workspace::new();
     ws.write("m.csv", "");
-    let run = ws.run(&["validate", "--mediation", "m.csv"]);
+    let run = ws.run(&["validate", "--mediation", "m.csv", "--lang", "en"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("m.csv") && run.stderr.contains("empty"),
@@ -434,7 +435,7 @@ fn empty_file_exits_2() {
 fn unrecognisable_header_exits_2() {
     let ws = Workspace::new();
     ws.write("m.csv", "foo,bar\n1,2\n");
-    let run = ws.run(&["validate", "--mediation", "m.csv"]);
+    let run = ws.run(&["validate", "--mediation", "m.csv", "--lang", "en"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("no recognisable header"),

@@ -11,6 +11,7 @@ use polars::prelude::*;
 
 use super::groups::{Dimension, Grouped};
 use crate::ingest::schema::{CHANNEL, EnumSpec, LogKind, SOURCE, normalize_token};
+use crate::messages::{Message, quote};
 use crate::regions::{CountyMatch, RegionTable};
 
 /// The filter values as typed on the command line.
@@ -26,17 +27,17 @@ pub struct FilterValues {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FilterError {
-    #[error("--prefecture {0:?} is not a prefecture-level division of the region table")]
+    #[error("{}", Message::UnknownPrefecture { value: quote(.0) })]
     UnknownPrefecture(String),
-    #[error("--county {0:?} is not a county-level division of the region table")]
+    #[error("{}", Message::UnknownCounty { value: quote(.0) })]
     UnknownCounty(String),
-    #[error("--{flag} {value:?} is not one of: {accepted}")]
+    #[error("{}", Message::UnknownFilterValue { flag: flag.to_string(), value: quote(value), accepted: accepted.clone() })]
     UnknownValue {
         flag: &'static str,
         value: String,
         accepted: String,
     },
-    #[error("--{flag} applies to {kind} logs only; this command reads {other} logs")]
+    #[error("{}", Message::FilterWrongKind { flag: flag.to_string(), kind: kind.to_string(), other: other.to_string() })]
     WrongKind {
         flag: &'static str,
         kind: &'static str,

@@ -10,12 +10,23 @@ use crate::ingest::parse::mask_phone;
 use crate::regions::{Level, RegionTable};
 
 /// What a query failed on, with the tables and columns that do exist.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}\n\nTables and their columns (disputes query --schema for types):\n{tables}")]
+#[derive(Debug)]
 pub struct QueryError {
     pub message: String,
     pub tables: String,
 }
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = crate::messages::Message::QueryFailed {
+            detail: self.message.clone(),
+            tables: self.tables.clone(),
+        };
+        write!(f, "{message}")
+    }
+}
+
+impl std::error::Error for QueryError {}
 
 pub struct QueryTables {
     tables: Vec<(&'static str, DataFrame)>,
@@ -180,7 +191,7 @@ impl QueryTables {
         ctx.execute(sql)
             .and_then(|lf| lf.collect())
             .map_err(|e| QueryError {
-                message: format!("the query failed: {e}"),
+                message: e.to_string(),
                 tables: self.listing(),
             })
     }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use disputes::analysis::groups::Dimension;
 use disputes::analysis::hotline::{self, HotlineOptions};
 use disputes::ingest::schema::LogKind;
+use disputes::messages::Message;
 use disputes::tables::{self, accounting};
 
 use crate::cli::HotlineArgs;
@@ -25,7 +26,7 @@ const HOTLINE_DIMENSIONS: [Dimension; 5] = [
 pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
     let by = super::dimensions(&args.by, &HOTLINE_DIMENSIONS, "hotline tickets")?;
     if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
-        anyhow::bail!("--sla-days must be a positive number of days");
+        return Err(Message::SlaDays.into());
     }
     let (logs, regions, filters) =
         super::load_filtered(&args.input, &args.filters, &[LogKind::Hotline])?;

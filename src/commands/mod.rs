@@ -19,6 +19,7 @@ use disputes::analysis::filters::Filters;
 use disputes::analysis::groups::Dimension;
 use disputes::ingest::schema::LogKind;
 use disputes::ingest::{self, Inputs, LoadOptions, Logs};
+use disputes::messages::Message;
 use disputes::period::Period;
 use disputes::regions::RegionTable;
 use disputes::render::{self, Format, RenderOptions};
@@ -48,12 +49,13 @@ pub fn region_table(input: &InputArgs) -> Result<RegionTable> {
     }
 }
 
-/// The files named on the command line, or those of `--data DIR`
-/// (default sample_data/).
+/// The files named on the command line, and those of `--data DIR`
+/// (default sample_data/ when no file is named), whose headers say their kind.
 pub fn input_files(input: &InputArgs) -> Result<Inputs> {
     let mut inputs = Inputs {
         hotline: input.hotline.clone(),
         mediation: input.mediation.clone(),
+        by_header: Vec::new(),
     };
     let explicit = !inputs.hotline.is_empty() || !inputs.mediation.is_empty();
     let dir = match (&input.data, explicit) {
@@ -62,21 +64,27 @@ pub fn input_files(input: &InputArgs) -> Result<Inputs> {
         (None, true) => None,
     };
     if let Some(dir) = dir {
-        let found = Inputs::from_dir(&dir)
-            .with_context(|| format!("{}: cannot read the data folder", dir.display()))?;
-        if found.hotline.is_empty() && found.mediation.is_empty() {
-            anyhow::bail!(
-                "{}: no hotline*.csv or mediation*.csv files in the data folder",
-                dir.display()
-            );
+        let folder = dir.display().to_string();
+        let found = Inputs::from_dir(&dir).map_err(|e| {
+            anyhow::Error::new(e).context(Message::DataFolderUnreadable {
+                folder: folder.clone(),
+            })
+        })?;
+        if found.is_empty() {
+            return Err(Message::DataFolderEmpty { folder }.into());
         }
-        inputs.hotline.extend(found.hotline);
-        inputs.mediation.extend(found.mediation);
+        inputs.by_header = found;
     }
     Ok(inputs)
 }
 
+/// A warning on standard error, in the run's language.
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("{}{message}", Message::WarningPrefix);
+}
+
 /// Reads, checks and merges the input; an unusable file ends the run.
+/// Files and sheets left out are named on standard error.
 pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
     let regions = region_table(input)?;
     let inputs = input_files(input)?;
@@ -86,8 +94,22 @@ pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
             encoding: input.encoding,
             regions: &regions,
             block_bytes: ingest::csv_reader::BLOCK_BYTES,
+            sheets: &input.sheet,
         },
     )?;
+    for skipped in &logs.skipped {
+        warn(skipped);
+    }
+    if logs.files.is_empty() && !inputs.by_header.is_empty() {
+        let folder = input
+            .data
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        return Err(Message::DataFolderEmpty {
+            folder: folder.display().to_string(),
+        }
+        .into());
+    }
     Ok((logs, regions))
 }
 
@@ -107,7 +129,7 @@ pub fn load_filtered(
         let (hotline, more) = filters.apply(&logs.hotline, LogKind::Hotline)?;
         unmatched.extend(more);
         for value in unmatched {
-            eprintln!("disputes: warning: {value} matches no row in the data");
+            warn(Message::FilterMatchesNothing { value });
         }
         logs.mediation = mediation;
         logs.hotline = hotline;
@@ -125,11 +147,12 @@ pub fn dimensions(by: &[Dimension], allowed: &[Dimension], what: &str) -> Result
     for d in by {
         if !allowed.contains(d) {
             let names: Vec<&str> = allowed.iter().map(|a| a.name()).collect();
-            anyhow::bail!(
-                "--by {}: {what} can be grouped by {}",
-                d.name(),
-                names.join(", ")
-            );
+            return Err(Message::GroupingNotAllowed {
+                by: d.name().to_string(),
+                what: what.to_string(),
+                allowed: names.join(", "),
+            }
+            .into());
         }
         if !out.contains(d) {
             out.push(*d);
@@ -163,7 +186,7 @@ pub fn emit_with(
         colour,
     };
     if format == Format::Xlsx && output.output.is_none() {
-        anyhow::bail!("--format xlsx writes a workbook: give --output FILE.xlsx");
+        return Err(Message::XlsxNeedsOutput.into());
     }
     let for_people = matches!(format, Format::Table | Format::Markdown);
     if !for_people {
@@ -173,8 +196,11 @@ pub fn emit_with(
     }
     if let (Format::Xlsx, Some(path)) = (format, &output.output) {
         let tables: Vec<&Table> = std::iter::once(table).chain(supplements).collect();
-        let bytes = render::xlsx::workbook(&tables, output.lang)
-            .with_context(|| format!("{}: cannot build the workbook", path.display()))?;
+        let bytes = render::xlsx::workbook(&tables, output.lang).with_context(|| {
+            Message::CannotBuildWorkbook {
+                path: path.display().to_string(),
+            }
+        })?;
         return write_output(path, &bytes);
     }
     let mut text = render::render(table, format, &opts);
@@ -206,12 +232,14 @@ pub fn emit_with(
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(text.as_bytes())
-                .context("cannot write to standard output")?;
+                .context(Message::CannotWriteStdout)?;
         }
     }
     Ok(())
 }
 
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    render::write_atomic(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
+    render::write_atomic(path, bytes).with_context(|| Message::CannotWrite {
+        path: path.display().to_string(),
+    })
 }

@@ -13,13 +13,17 @@ use disputes::analysis::groups::Dimension;
 use disputes::analysis::rates::{self, Judgement, RatesOptions};
 use disputes::analysis::referral::{self, ReferralOptions};
 use disputes::ingest::schema::LogKind;
+use disputes::messages::Message;
 use disputes::tables::{self, accounting};
 
 use crate::cli::{FunnelArgs, FunnelBy};
 
+/// The longest `--link-days` taken: a hundred years.
+pub const MAX_LINK_DAYS: i64 = 36_500;
+
 pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
-    if args.link_days < 0 {
-        anyhow::bail!("--link-days must not be negative");
+    if !(0..=MAX_LINK_DAYS).contains(&args.link_days) {
+        return Err(Message::LinkDays.into());
     }
     let (logs, regions, filters) = super::load_filtered(
         &args.input,

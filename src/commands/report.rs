@@ -6,11 +6,12 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use disputes::Lang;
 use disputes::analysis::headline;
 use disputes::ingest::Logs;
 use disputes::ingest::schema::LogKind;
+use disputes::messages::Message;
 use disputes::period::PeriodChoice;
 use disputes::render::{self, Format, RenderOptions};
 use disputes::report::{self, ReportOptions, folder};
@@ -22,10 +23,10 @@ pub const REPORTS_DIR: &str = "reports";
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
-        bail!("--sla-days must be a positive number of days");
+        return Err(Message::SlaDays.into());
     }
-    if args.link_days < 0 {
-        bail!("--link-days must not be negative");
+    if !(0..=super::referral::MAX_LINK_DAYS).contains(&args.link_days) {
+        return Err(Message::LinkDays.into());
     }
     let (logs, regions, filters) = super::load_filtered(
         &args.input,
@@ -37,24 +38,22 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         Some(choice) => choice,
         None => match headline::latest_month(&logs)? {
             Some(month) => PeriodChoice::Month(month),
-            None => bail!(
-                "no closed mediation case in the data to choose a month; give --month YYYY-MM"
-            ),
+            None => return Err(Message::NoClosedCase.into()),
         },
     };
     let (period, name) = choice.resolve_named()?;
     let Some(period_name) = name else {
-        bail!("a report covers whole months: give --month, --quarter, --half or --year");
+        return Err(Message::ReportNeedsWholeMonths.into());
     };
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new(REPORTS_DIR).join(&period_name));
     if out.exists() && !args.force {
-        bail!(
-            "{}: the report folder exists; give --force to replace it",
-            out.display()
-        );
+        return Err(Message::ReportExists {
+            folder: out.display().to_string(),
+        }
+        .into());
     }
     let opts = ReportOptions {
         period,

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use disputes::ingest::schema::LogKind;
+use disputes::messages::Message;
 use disputes::regions::RegionTable;
 use disputes::sample::{self, SampleOptions};
 
@@ -38,11 +39,15 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
         scale: args.scale,
     };
     let regions = RegionTable::hubei();
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| Message::CannotCreateFolder {
+        path: args.out.display().to_string(),
+    })?;
     if args.exports {
-        let files = sample::write_exports(&opts, &regions, &args.out)
-            .with_context(|| format!("{}: cannot write the exports", args.out.display()))?;
+        let files = sample::write_exports(&opts, &regions, &args.out).with_context(|| {
+            Message::CannotWrite {
+                path: args.out.display().to_string(),
+            }
+        })?;
         for f in files {
             println!("wrote {}", f.display());
         }
@@ -55,8 +60,9 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
             return Ok((Box::new(std::io::sink()), None));
         }
         let path = args.out.join(format!("{}.csv", kind.name()));
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("{}: cannot create", path.display()))?;
+        let file = std::fs::File::create(&path).with_context(|| Message::CannotWrite {
+            path: path.display().to_string(),
+        })?;
         Ok((
             Box::new(BufWriter::with_capacity(1 << 20, file)),
             Some(path),

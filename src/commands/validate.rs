@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use disputes::ingest::{Logs, Reject};
+use disputes::messages::Message;
 use disputes::render::csv::quote;
 use disputes::render::{self, Format, neutralise_formula};
 use disputes::tables::accounting;
@@ -86,6 +87,7 @@ fn write_rejects(path: &std::path::Path, rejects: &[Reject]) -> Result<()> {
         text.push_str(&cells.join(","));
         text.push('\n');
     }
-    render::write_atomic_private(path, text.as_bytes())
-        .with_context(|| format!("{}: cannot write", path.display()))
+    render::write_atomic_private(path, text.as_bytes()).with_context(|| Message::CannotWrite {
+        path: path.display().to_string(),
+    })
 }

@@ -1,414 +1,491 @@
-//! Reading a CSV export: bytes → header + rows of text cells, each row with
-//! the physical line where its record starts.
+//! Reading CSV and other text files (a [`Source`] of the reader interface):
+//! bytes → header + rows of text cells, each row with the physical line
+//! where its record starts.
 //!
-//! This is the only place that knows the file is CSV; an .xlsx reader would
-//! produce the same [`RawTable`]. Nothing here checks values.
+//! - Encoding: a BOM says UTF-8, UTF-16LE or UTF-16BE; otherwise the first
+//!   block decides between UTF-8 and GBK/GB18030 (unless `--encoding`), and
+//!   if a later block contradicts it the file is read again in the encoding
+//!   decided over all of its bytes ([`ReadError::EncodingChanged`]).
+//! - Separator and header: for each of `,`, tab and `;` the header is looked
+//!   for among the first rows; the separator whose header names the most
+//!   columns wins (ties: comma, tab, semicolon). Rows above the header
+//!   (titles, dates, blank lines) are not records.
+//! - Records and cells are found in one pass with the quoting rules of
+//!   [`crate::csv_line`]. A quote that does not close on its line within
+//!   [`MAX_QUOTED_LINES`] lines, or whose record comes out with the wrong
+//!   number of cells, is a stray quote: only its line is set aside and
+//!   reading goes on with the next line. Line breaks are `\n` (`\r\n`
+//!   included) or, in files that have no `\n` at all, a lone `\r`.
+//! - Records that cannot be rows (total rows, ragged, stray quotes,
+//!   undecodable bytes) are set aside with their line; blank records and
+//!   records whose cells are all empty are skipped and not counted.
 //!
-//! One quote-aware pass over the bytes finds the records (so a quoted cell
-//! may span lines and every row keeps its line number), sets aside records
-//! that cannot be rows (ragged, unclosed quote, undecodable bytes) and skips
-//! blank ones; Polars' multi-threaded reader then splits the cells of the
-//! well-formed records into columns of text.
-//!
-//! Most columns repeat a few values (regions, dates, outcomes), so the
-//! reader stores their cells dictionary-encoded (Categorical): each distinct
-//! text once, a code per row. The caller names the columns of unique values
-//! (ids), which stay plain String columns.
+//! The file is read in blocks of whole records ([`BLOCK_BYTES`]) on a second
+//! thread, one block read while the last is checked. Columns that repeat a
+//! few values are stored as codes into a dictionary of their distinct texts.
 
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
-
-use polars::prelude::*;
-
+use std::borrow::Cow;
 use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
 
-use super::encoding::{Encoding, decode_owned};
-use super::problem::Problem;
+use polars::prelude::PlHashMap;
 
-/// Why a record could not become a row at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StructuralProblem {
-    /// The record has a different number of cells than the header.
-    Ragged { cells: usize, header_cells: usize },
-    /// A quoted cell opens and never closes before the end of the file.
-    UnclosedQuote,
-    /// Bytes that are not valid in the file's encoding, in this 1-based column.
-    Undecodable { column: usize },
-}
+use super::encoding::{self, Encoding, Utf16Reader};
+use super::reader::{
+    CellColumn, CellRole, FindHeader, HEADER_ROWS, HeaderFound, RawTable, ReadError, Records,
+    Source, SourceFormat, StructuralProblem, StructuralReject, TextEncoding, is_total_row,
+};
+use super::schema::LogKind;
+use crate::csv_line::{self, is_blank};
 
-impl StructuralProblem {
-    pub fn problem(&self) -> Problem {
-        match self {
-            StructuralProblem::Ragged { .. } => Problem::Ragged,
-            StructuralProblem::UnclosedQuote => Problem::UnclosedQuote,
-            StructuralProblem::Undecodable { .. } => Problem::Undecodable,
-        }
-    }
-}
-
-/// A record set aside before any value was looked at.
-#[derive(Debug, Clone)]
-pub struct StructuralReject {
-    pub line: u32,
-    pub problem: StructuralProblem,
-    pub raw: String,
-}
-
-/// A file read into text cells, not yet checked.
-pub struct RawTable {
-    pub path: PathBuf,
-    pub encoding: Encoding,
-    /// Header cells as written (the header is line 1 unless blank lines precede it).
-    pub header: Vec<String>,
-    /// One column per header cell, named `c0`, `c1`, ...; one row per
-    /// well-formed record; empty cells are null. Plain columns are String,
-    /// the others Categorical with a dictionary of their own (codes 0..n).
-    pub cells: DataFrame,
-    /// Physical line where each row of `cells` starts.
-    pub lines: Vec<u32>,
-    /// Byte span of each row of `cells` in `text`, to quote rejected rows as they were.
-    spans: Vec<(usize, usize)>,
-    text: String,
-    pub structural_rejects: Vec<StructuralReject>,
-}
-
-impl RawTable {
-    /// Data records read: rows plus records set aside; blank lines and
-    /// records whose cells are all empty do not count.
-    pub fn records_read(&self) -> usize {
-        self.lines.len() + self.structural_rejects.len()
-    }
-
-    /// The record behind row `i` of `cells`, as it stands in the file.
-    pub fn raw_record(&self, i: usize) -> &str {
-        let (start, end) = self.spans[i];
-        &self.text[start..end]
-    }
-
-    pub fn cell_column_name(index: usize) -> String {
-        format!("c{index}")
-    }
-
-    /// The text of one cell (`None` when empty), whichever way it is stored.
-    pub fn cell_text(&self, row: usize, column: usize) -> PolarsResult<Option<String>> {
-        let cells = self.cells.column(&RawTable::cell_column_name(column))?;
-        Ok(match cells.dtype() {
-            DataType::Categorical(..) => {
-                let cells = cells.cat32()?;
-                let code = cells.physical().get(row);
-                code.and_then(|c| cells.get_mapping().cat_to_str(c as CatSize))
-            }
-            _ => cells.str()?.get(row),
-        }
-        .map(str::to_string))
-    }
-}
-
-/// The distinct texts of a dictionary-encoded cell column, indexed by code.
-pub fn dictionary(cells: &Column) -> PolarsResult<Vec<String>> {
-    let mapping = cells.cat32()?.get_mapping();
-    Ok((0..mapping.num_cats_upper_bound())
-        .map(|code| {
-            mapping
-                .cat_to_str(code as CatSize)
-                .unwrap_or_default()
-                .to_string()
-        })
-        .collect())
-}
-
-/// Which header cells stay plain text (columns with nearly a value per
-/// row, such as ids); the reader asks once, when it has found the header.
-pub type PlainColumns<'a> = &'a (dyn Fn(&[String]) -> Vec<bool> + Sync);
-
-/// Every column plain text: for callers that look at cells one by one.
-pub fn all_plain(header: &[String]) -> Vec<bool> {
-    vec![true; header.len()]
-}
-
-/// Why a file cannot be read at all.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("cannot read the file: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("the file is empty: no header line")]
-    Empty,
-    #[error("the CSV reader failed: {0}")]
-    Polars(#[from] PolarsError),
-}
-
-/// Bytes read and checked at once. A block holds whole records, so a
-/// file of any size is read with memory for two blocks' text cells (one
-/// read while one is checked). 32 MiB ran as fast as 64 MiB on the 5M-row
-/// benchmark and peaked 90 MB lower.
+/// Bytes read and checked at once. A block holds whole records, so a file
+/// of any size is read with memory for two blocks (one read while one is
+/// checked).
 pub const BLOCK_BYTES: usize = 32 << 20;
 
-pub fn read_csv_bytes(
-    path: &Path,
-    bytes: &[u8],
-    forced: Option<Encoding>,
-    plain: PlainColumns,
-) -> Result<RawTable, ReadError> {
-    let mut table = None;
-    for_each_block(path, bytes, forced, usize::MAX, plain, |block| {
-        table = Some(block);
-        Ok::<(), ReadError>(())
-    })?;
-    table.ok_or(ReadError::Empty)
+/// A quoted cell may span at most this many line breaks; a quote that does
+/// not close within them is a stray quote.
+pub const MAX_QUOTED_LINES: usize = 1000;
+
+/// The separators tried, in the order that breaks ties.
+const DELIMITERS: [u8; 3] = [b',', b'\t', b';'];
+
+/// How much of the file's start is looked at to find the header.
+const HEADER_PREFIX_BYTES: usize = 256 << 10;
+
+/// How a text file is opened.
+#[derive(Clone, Copy)]
+pub struct TextOptions<'a> {
+    /// `--encoding`; detected when none.
+    pub forced: Option<Encoding>,
+    pub block_bytes: usize,
+    pub find_header: FindHeader<'a>,
 }
 
-/// Reads a file block by block (`block_bytes` at a time, whole records
-/// each), handing each block's rows to `visit` as a [`RawTable`] that
-/// carries the file's header. Line numbers run on across blocks. The
-/// encoding is detected on the first block unless forced.
-///
-/// The next block is read and split on a second thread while `visit`
-/// checks the current one, so reading and checking overlap.
-pub fn read_csv_blocks<E: From<ReadError>>(
-    path: &Path,
-    forced: Option<Encoding>,
-    block_bytes: usize,
-    plain: PlainColumns,
-    mut visit: impl FnMut(RawTable) -> Result<(), E>,
-) -> Result<(), E> {
-    let file = std::fs::File::open(path).map_err(ReadError::from)?;
-    std::thread::scope(|scope| {
-        // The reader hands a block over only when the last one is taken: one
-        // block is read while one is checked.
-        let (sender, receiver) = std::sync::mpsc::sync_channel(0);
-        scope.spawn(move || {
-            let read = for_each_block(path, file, forced, block_bytes, plain, |table| {
-                sender.send(Ok(table)).map_err(|_| ReaderStop::Abandoned)
-            });
-            if let Err(ReaderStop::Failed(e)) = read {
-                let _ = sender.send(Err(e));
+/// A text file opened: its header found, its rows read block by block on a
+/// second thread.
+pub struct TextSource {
+    name: String,
+    format: SourceFormat,
+    header: Vec<String>,
+    kind: Option<LogKind>,
+    blocks: Receiver<Result<RawTable, ReadError>>,
+}
+
+impl TextSource {
+    /// Opens a file and finds its header.
+    pub fn open(path: &Path, opts: &TextOptions) -> Result<TextSource, ReadError> {
+        let file = std::fs::File::open(path)?;
+        TextSource::start(path.display().to_string(), Box::new(file), opts)
+    }
+
+    /// Reads text held in memory, as a file of that name.
+    pub fn from_bytes(
+        name: &str,
+        bytes: Vec<u8>,
+        opts: &TextOptions,
+    ) -> Result<TextSource, ReadError> {
+        TextSource::start(
+            name.to_string(),
+            Box::new(std::io::Cursor::new(bytes)),
+            opts,
+        )
+    }
+
+    fn start(
+        name: String,
+        source: Box<dyn Read + Send>,
+        opts: &TextOptions,
+    ) -> Result<TextSource, ReadError> {
+        let (mut reader, found) = BlockReader::open(source, opts)?;
+        let format = reader.format();
+        let header = reader.header.clone();
+        let (sender, blocks) = sync_channel(0);
+        std::thread::spawn(move || {
+            loop {
+                let block = match reader.next_block() {
+                    Ok(Some(block)) => Ok(block),
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                let failed = block.is_err();
+                // A closed channel means the checking side stopped.
+                if sender.send(block).is_err() || failed {
+                    break;
+                }
             }
         });
-        // Returning early drops the receiver, which stops the reader.
-        for table in receiver {
-            visit(table?)?;
-        }
-        Ok(())
-    })
-}
-
-/// Why the reading thread stopped early.
-enum ReaderStop {
-    Failed(ReadError),
-    /// The checking side stopped taking blocks.
-    Abandoned,
-}
-
-impl From<ReadError> for ReaderStop {
-    fn from(e: ReadError) -> Self {
-        ReaderStop::Failed(e)
+        Ok(TextSource {
+            name,
+            format,
+            header,
+            kind: found.kind,
+            blocks,
+        })
     }
 }
 
-fn for_each_block<E: From<ReadError>>(
-    path: &Path,
-    mut source: impl std::io::Read,
-    forced: Option<Encoding>,
+impl Source for TextSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn format(&self) -> SourceFormat {
+        self.format
+    }
+
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn kind(&self) -> Option<LogKind> {
+        self.kind
+    }
+
+    fn next_block(&mut self) -> Result<Option<RawTable>, ReadError> {
+        match self.blocks.recv() {
+            Ok(block) => block.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// How the encoding in use was chosen: only a guess from the first block
+/// can be contradicted later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decided {
+    Given,
+    FirstBlock,
+}
+
+struct BlockReader {
+    source: Box<dyn Read + Send>,
+    buffer: Vec<u8>,
+    at_eof: bool,
+    done: bool,
     block_bytes: usize,
-    plain: PlainColumns,
-    mut visit: impl FnMut(RawTable) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut buffer: Vec<u8> = Vec::new();
-    let mut next_line = 1;
-    let mut header: Option<Vec<String>> = None;
-    let mut plain_cells: Vec<bool> = Vec::new();
-    let mut encoding = forced;
-    let mut first = true;
-    loop {
-        let want = block_bytes
-            .saturating_sub(buffer.len())
-            .max(block_bytes / 2 + 1);
-        let got = (&mut source)
-            .take(want as u64)
-            .read_to_end(&mut buffer)
-            .map_err(ReadError::from)?;
-        let at_eof = got == 0 || block_bytes == usize::MAX;
-        if first {
-            if buffer.len() < 3 && !at_eof {
-                continue; // not enough bytes yet to tell a BOM
-            }
-            first = false;
-            if buffer.starts_with(b"\xEF\xBB\xBF") && forced != Some(Encoding::Gbk) {
-                buffer.drain(..3);
-                encoding = Some(Encoding::Utf8);
-            }
+    encoding: Encoding,
+    decided: Decided,
+    text_encoding: TextEncoding,
+    delimiter: u8,
+    newline: u8,
+    header: Vec<String>,
+    roles: Vec<CellRole>,
+    next_line: u32,
+    /// The header's line: it and the rows above it are not records.
+    header_line: u32,
+}
+
+impl BlockReader {
+    fn open(
+        mut source: Box<dyn Read + Send>,
+        opts: &TextOptions,
+    ) -> Result<(BlockReader, HeaderFound), ReadError> {
+        let block_bytes = opts.block_bytes.max(1);
+        let mut buffer = Vec::new();
+        // Enough of the file to find the header in, whatever the block size.
+        let first_read = block_bytes.max(HEADER_PREFIX_BYTES);
+        let at_eof = fill(&mut source, &mut buffer, first_read)?;
+        let mut text_encoding = TextEncoding::from(opts.forced.unwrap_or(Encoding::Utf8));
+        let mut given = opts.forced;
+        let mut at_eof = at_eof;
+        if buffer.starts_with(b"\xEF\xBB\xBF") && opts.forced != Some(Encoding::Gbk) {
+            buffer.drain(..3);
+            given = Some(Encoding::Utf8);
+            text_encoding = TextEncoding::Utf8;
+        } else if let Some(utf16) = encoding::utf16_bom(&buffer) {
+            // Excel's "Unicode 文本": the rest of the file is read as UTF-8.
+            let head = std::mem::take(&mut buffer);
+            source = Box::new(Utf16Reader::new(
+                utf16,
+                std::io::Cursor::new(head).chain(source),
+            ));
+            at_eof = fill(&mut source, &mut buffer, first_read)?;
+            given = Some(Encoding::Utf8);
+            text_encoding = utf16;
         }
-        let scan = scan_records(&buffer, next_line, at_eof);
-        if scan.consumed == 0 && !at_eof {
-            continue; // one record longer than a block: read on
-        }
-        // The block's records leave the buffer (no copy of the text when it
-        // is UTF-8); the unfinished record after them stays for the next read.
-        let mut rest = if at_eof {
-            Vec::new()
+        let newline = if memchr::memchr(b'\n', &buffer).is_some() {
+            b'\n'
+        } else if memchr::memchr(b'\r', &buffer).is_some() {
+            b'\r'
         } else {
-            Vec::with_capacity(block_bytes + buffer.len() - scan.consumed)
+            b'\n'
         };
-        rest.extend_from_slice(&buffer[scan.consumed..]);
-        buffer.truncate(scan.consumed);
-        let chunk = std::mem::replace(&mut buffer, rest);
-        // The first block decides the encoding (unless forced); one decode per block.
-        let (text, chosen, had_errors) = decode_owned(chunk, encoding);
-        encoding = Some(chosen);
-        // Decoding GBK moves byte offsets: find the records again in the text.
-        let records = match chosen {
-            Encoding::Utf8 if !had_errors => scan.records,
-            _ => scan_records(text.as_bytes(), next_line, true).records,
+        // The first block's whole lines decide the encoding.
+        let lines_end = if at_eof {
+            buffer.len()
+        } else {
+            memchr::memrchr(newline, &buffer).map_or(buffer.len(), |i| i + 1)
         };
-        let mut records = records.into_iter();
-        if header.is_none() {
-            let Some(h) = records.by_ref().find(|r| r.has_content) else {
-                if at_eof {
-                    return Err(ReadError::Empty.into());
-                }
-                next_line = scan.next_line;
+        let (encoding, decided) = match given {
+            Some(e) => (e, Decided::Given),
+            None => (encoding::detect(&buffer[..lines_end]), Decided::FirstBlock),
+        };
+        if decided == Decided::FirstBlock {
+            text_encoding = encoding.into();
+        }
+
+        // The header, for each separator; the one naming most columns wins.
+        let prefix_end = if lines_end <= HEADER_PREFIX_BYTES {
+            lines_end
+        } else {
+            memchr::memrchr(newline, &buffer[..HEADER_PREFIX_BYTES]).map_or(lines_end, |i| i + 1)
+        };
+        let prefix_is_all = at_eof && prefix_end == buffer.len();
+        let prefix = encoding::decode(&buffer[..prefix_end], Some(encoding)).text;
+        let mut best: Option<(u8, HeaderFound, Vec<String>, u32)> = None;
+        for delimiter in DELIMITERS {
+            let scan = scan(
+                prefix.as_bytes(),
+                1,
+                prefix_is_all,
+                delimiter,
+                newline,
+                None,
+            );
+            let rows: Vec<(u32, Vec<String>)> = scan
+                .records
+                .iter()
+                .filter(|r| r.has_content)
+                .take(HEADER_ROWS)
+                .map(|r| (r.line, record_cells(&prefix, r, &scan.cells)))
+                .collect();
+            let cells: Vec<Vec<String>> = rows.iter().map(|(_, c)| c.clone()).collect();
+            let Some(found) = (opts.find_header)(&cells) else {
                 continue;
             };
-            let cells = split_cells(&text[h.start..h.end]);
-            plain_cells = plain(&cells);
-            header = Some(cells);
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, b, _, _)| found.score > b.score);
+            if better {
+                let (line, header) = rows[found.row].clone();
+                best = Some((delimiter, found, header, line));
+            }
         }
-        let table = build_table(
-            path,
-            chosen,
-            had_errors,
-            text,
-            records.filter(|r| r.has_content),
-            header.clone().expect("header found above"),
-            &plain_cells,
-        )?;
-        visit(table)?;
-        next_line = scan.next_line;
-        if at_eof {
-            return Ok(());
+        let Some((delimiter, found, header, header_line)) = best else {
+            return Err(ReadError::Empty);
+        };
+        let roles = found.roles.clone();
+        Ok((
+            BlockReader {
+                source,
+                buffer,
+                at_eof,
+                done: false,
+                block_bytes,
+                encoding,
+                decided,
+                text_encoding,
+                delimiter,
+                newline,
+                header,
+                roles,
+                next_line: 1,
+                header_line,
+            },
+            found,
+        ))
+    }
+
+    fn format(&self) -> SourceFormat {
+        SourceFormat::Text {
+            encoding: self.text_encoding,
+            delimiter: self.delimiter,
         }
     }
-}
 
-/// Sorts a block's records into rows and structurally broken records, and
-/// has Polars split the rows into cells.
-fn build_table(
-    path: &Path,
-    encoding: Encoding,
-    check_undecodable: bool,
-    text: String,
-    records: impl Iterator<Item = Record>,
-    header: Vec<String>,
-    plain: &[bool],
-) -> Result<RawTable, ReadError> {
-    let header_cells = header.len();
-    let mut lines = Vec::new();
-    let mut spans = Vec::new();
-    let mut structural_rejects = Vec::new();
-    for r in records {
-        let raw = &text[r.start..r.end];
-        let problem = if r.unclosed_quote {
-            Some(StructuralProblem::UnclosedQuote)
-        } else if r.cells != header_cells {
-            Some(StructuralProblem::Ragged {
-                cells: r.cells,
-                header_cells,
-            })
-        } else if check_undecodable && raw.contains('\u{FFFD}') {
-            let column = split_cells(raw)
-                .iter()
-                .position(|c| c.contains('\u{FFFD}'))
-                .map_or(1, |i| i + 1);
-            Some(StructuralProblem::Undecodable { column })
-        } else {
-            None
-        };
-        match problem {
-            Some(problem) => structural_rejects.push(StructuralReject {
-                line: r.line,
-                problem,
-                raw: raw.to_string(),
-            }),
-            None => {
-                lines.push(r.line);
-                spans.push((r.start, r.end));
+    fn next_block(&mut self) -> Result<Option<RawTable>, ReadError> {
+        if self.done {
+            return Ok(None);
+        }
+        let expected = Some(self.header.len());
+        loop {
+            let scan = scan(
+                &self.buffer,
+                self.next_line,
+                self.at_eof,
+                self.delimiter,
+                self.newline,
+                expected,
+            );
+            if scan.consumed == 0 && !self.at_eof {
+                // One record longer than the buffer: read on.
+                let target = self.buffer.len() + self.buffer.len().max(self.block_bytes);
+                self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
+                continue;
+            }
+            // The block's records leave the buffer; the unfinished record
+            // after them stays for the next read.
+            let rest = self.buffer.split_off(scan.consumed);
+            let chunk = std::mem::replace(&mut self.buffer, rest);
+            let (text, had_errors) = self.decode(chunk)?;
+            // Decoding moves byte offsets (GBK, replaced bytes): scan the text.
+            let scan = if had_errors || self.encoding != Encoding::Utf8 {
+                let first_line = self.next_line;
+                let mut again = self::scan(
+                    text.as_bytes(),
+                    first_line,
+                    true,
+                    self.delimiter,
+                    self.newline,
+                    expected,
+                );
+                again.next_line = scan.next_line;
+                again
+            } else {
+                scan
+            };
+            self.next_line = scan.next_line;
+            let table = self.build(text, had_errors, scan)?;
+            if self.at_eof && self.buffer.is_empty() {
+                self.done = true;
+            } else {
+                let target = self.block_bytes;
+                self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
+            }
+            return Ok(Some(table));
+        }
+    }
+
+    fn decode(&self, chunk: Vec<u8>) -> Result<(String, bool), ReadError> {
+        match self.encoding {
+            Encoding::Utf8 => match String::from_utf8(chunk) {
+                Ok(text) => Ok((text, false)),
+                Err(_) if self.decided == Decided::FirstBlock => Err(ReadError::EncodingChanged),
+                Err(e) => Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), true)),
+            },
+            Encoding::Gbk => {
+                let (text, _, had_errors) = encoding_rs::GB18030.decode(&chunk);
+                Ok((text.into_owned(), had_errors))
             }
         }
     }
-    let cells = parse_cells(&text, &spans, plain)?;
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        encoding,
-        header,
-        cells,
-        lines,
-        spans,
-        text,
-        structural_rejects,
-    })
-}
 
-/// Hands the well-formed records to Polars' reader: plain columns as
-/// String, the others Categorical, each with a fresh dictionary.
-fn parse_cells(text: &str, spans: &[(usize, usize)], plain: &[bool]) -> PolarsResult<DataFrame> {
-    let schema: Schema = (0..plain.len())
-        .map(|i| {
-            let dtype = if plain.get(i).copied().unwrap_or(true) {
-                DataType::String
+    /// Sorts a block's records into rows and records set aside, and builds
+    /// the rows' cell columns.
+    fn build(&mut self, text: String, had_errors: bool, scan: Scan) -> Result<RawTable, ReadError> {
+        let header_cells = self.header.len();
+        let mut lines = Vec::new();
+        let mut spans = Vec::new();
+        let mut rows: Vec<(usize, usize)> = Vec::new();
+        let mut structural_rejects = Vec::new();
+        for r in scan
+            .records
+            .iter()
+            .filter(|r| r.has_content && r.line > self.header_line)
+        {
+            let raw = &text[r.start..r.end];
+            let cells = &scan.cells[r.first_cell..r.first_cell + r.cell_count];
+            let value = |c: &CellSpan| csv_line::cell_text(&text[c.start..c.end], c.quoted);
+            let problem = if let Some(p) = &r.problem {
+                Some(p.clone())
+            } else if is_total_row(cells.iter().map(|c| &text[c.start..c.end])) {
+                Some(StructuralProblem::TotalRow)
+            } else if r.cell_count != header_cells {
+                Some(StructuralProblem::Ragged {
+                    cells: r.cell_count,
+                    header_cells,
+                })
+            } else if had_errors && raw.contains('\u{FFFD}') {
+                let column = cells
+                    .iter()
+                    .position(|c| value(c).contains('\u{FFFD}'))
+                    .map_or(1, |i| i + 1);
+                Some(StructuralProblem::Undecodable { column })
             } else {
-                DataType::from_categories(Categories::random(
-                    PlSmallStr::EMPTY,
-                    CategoricalPhysical::U32,
-                ))
+                None
             };
-            Field::new(RawTable::cell_column_name(i).into(), dtype)
-        })
-        .collect();
-    if spans.is_empty() {
-        return Ok(DataFrame::empty_with_schema(&schema));
-    }
-    // The records usually stand back to back; only when something was
-    // skipped between them is a new buffer assembled.
-    let first = spans[0].0;
-    let contiguous = spans
-        .windows(2)
-        .all(|w| next_line_start(text.as_bytes(), w[0].1) == w[1].0);
-    let buffer: std::borrow::Cow<[u8]> = if contiguous {
-        std::borrow::Cow::Borrowed(&text.as_bytes()[first..spans[spans.len() - 1].1])
-    } else {
-        let mut b = Vec::with_capacity(spans.iter().map(|(s, e)| e - s + 1).sum());
-        for &(s, e) in spans {
-            b.extend_from_slice(&text.as_bytes()[s..e]);
-            b.push(b'\n');
+            match problem {
+                Some(problem) => structural_rejects.push(StructuralReject {
+                    line: r.line,
+                    problem,
+                    raw: raw.to_string(),
+                }),
+                None => {
+                    lines.push(r.line);
+                    spans.push((r.start, r.end));
+                    rows.push((r.first_cell, r.cell_count));
+                }
+            }
         }
-        std::borrow::Cow::Owned(b)
-    };
-    let df = CsvReadOptions::default()
-        .with_has_header(false)
-        .with_schema(Some(Arc::new(schema)))
-        .with_raise_if_empty(false)
-        .map_parse_options(|o| o.with_missing_is_null(true).with_quote_char(Some(b'"')))
-        .into_reader_with_file_handle(Cursor::new(buffer))
-        .finish()?;
-    if df.height() != spans.len() {
-        polars_bail!(ComputeError: "the CSV reader saw {} rows where {} records stand", df.height(), spans.len());
+        let columns: Vec<CellColumn> = (0..header_cells)
+            .map(|i| {
+                let cell = |row: &(usize, usize)| {
+                    let c = scan.cells[row.0 + i];
+                    let v = csv_line::cell_text(&text[c.start..c.end], c.quoted);
+                    (!v.is_empty()).then_some(v)
+                };
+                if self.roles.get(i).is_none_or(|r| r.is_plain()) {
+                    CellColumn::Plain(rows.iter().map(|r| cell(r).map(Cow::into_owned)).collect())
+                } else {
+                    let mut dictionary: Vec<String> = Vec::new();
+                    let mut codes_of: PlHashMap<String, u32> = PlHashMap::default();
+                    let codes = rows
+                        .iter()
+                        .map(|r| {
+                            let v = cell(r)?;
+                            Some(match codes_of.get(v.as_ref()) {
+                                Some(&code) => code,
+                                None => {
+                                    let code = dictionary.len() as u32;
+                                    dictionary.push(v.to_string());
+                                    codes_of.insert(v.into_owned(), code);
+                                    code
+                                }
+                            })
+                        })
+                        .collect();
+                    CellColumn::Coded { codes, dictionary }
+                }
+            })
+            .collect();
+        let dates = vec![None; header_cells];
+        Ok(RawTable::new(
+            self.format(),
+            self.header.clone(),
+            columns,
+            dates,
+            lines,
+            Records::Spans { text, spans },
+            structural_rejects,
+        )?)
     }
-    Ok(df)
 }
 
-/// Byte offset just past the line break that ends at `end`.
-fn next_line_start(bytes: &[u8], end: usize) -> usize {
-    let mut i = end;
-    if bytes.get(i) == Some(&b'\r') {
-        i += 1;
+/// Reads from `source` until `buffer` holds `target` bytes or the source
+/// ends; true at the end.
+fn fill(
+    source: &mut Box<dyn Read + Send>,
+    buffer: &mut Vec<u8>,
+    target: usize,
+) -> std::io::Result<bool> {
+    let want = target.saturating_sub(buffer.len());
+    if want == 0 {
+        return Ok(false);
     }
-    if bytes.get(i) == Some(&b'\n') {
-        i += 1;
-    }
-    i
+    let got = source.take(want as u64).read_to_end(buffer)?;
+    Ok(got < want)
 }
 
-/// One record as found by [`scan_records`].
+/// The cells of one record, as text.
+fn record_cells(text: &str, r: &Record, cells: &[CellSpan]) -> Vec<String> {
+    cells[r.first_cell..r.first_cell + r.cell_count]
+        .iter()
+        .map(|c| csv_line::cell_text(&text[c.start..c.end], c.quoted).into_owned())
+        .collect()
+}
+
+/// A cell as found by [`scan`]: its byte span between delimiters, and
+/// whether it is quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CellSpan {
+    start: usize,
+    end: usize,
+    quoted: bool,
+}
+
+/// One record as found by [`scan`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Record {
     /// Byte span, without the line break.
@@ -416,262 +493,435 @@ struct Record {
     end: usize,
     /// Physical line where it starts (1-based).
     line: u32,
-    cells: usize,
+    /// Its cells: `cells[first_cell..first_cell + cell_count]` of the scan
+    /// (none for a record set aside by the scan).
+    first_cell: usize,
+    cell_count: usize,
     /// False for blank lines and records whose cells are all empty.
     has_content: bool,
-    unclosed_quote: bool,
+    /// Set aside by the scan itself (unclosed or stray quote).
+    problem: Option<StructuralProblem>,
 }
 
-/// Splits text into records the way RFC 4180 does: a quote opens a quoted
-/// cell only at the start of a cell, `""` inside is a literal quote, and
-/// line breaks inside quotes belong to the cell.
-///
-/// It jumps from one comma, quote or line break to the next (memchr), so
-/// the cost is per cell, not per byte.
-fn scan_records(bytes: &[u8], first_line: u32, at_eof: bool) -> Scan {
-    let mut records = Vec::new();
-    let mut line: u32 = first_line;
-    let mut start = 0;
-    let mut start_line = first_line;
-    let mut cells = 1;
-    let mut has_content = false;
-    // Where the current cell's text starts (just after the last separator).
-    let mut cell_start = 0;
-    let mut pos = 0;
-    let n = bytes.len();
-    let blank = |s: &[u8]| s.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
-    while pos < n {
-        let Some(off) = memchr::memchr3(b',', b'"', b'\n', &bytes[pos..]) else {
-            has_content |= !blank(&bytes[cell_start..n]);
-            break;
-        };
-        let i = pos + off;
-        match bytes[i] {
-            b'"' if blank(&bytes[cell_start..i]) => {
-                // A quoted cell: find its closing quote, counting line breaks.
-                let mut j = i + 1;
-                let mut closed = false;
-                while let Some(q) = memchr::memchr(b'"', &bytes[j..]) {
-                    let quote = j + q;
-                    if bytes.get(quote + 1) == Some(&b'"') {
-                        j = quote + 2;
-                        continue;
-                    }
-                    has_content |= !blank(&bytes[i + 1..quote]);
-                    line += memchr::memchr_iter(b'\n', &bytes[i + 1..quote]).count() as u32;
-                    j = quote + 1;
-                    closed = true;
-                    break;
-                }
-                if !closed {
-                    // More of the file may close it; at its end, it never closes.
-                    if at_eof {
-                        records.push(Record {
-                            start,
-                            end: if bytes[n - 1] == b'\r' { n - 1 } else { n },
-                            line: start_line,
-                            cells,
-                            has_content: true,
-                            unclosed_quote: true,
-                        });
-                        start = n;
-                    }
-                    return Scan {
-                        records,
-                        consumed: start,
-                        next_line: start_line,
-                    };
-                }
-                // Text after the closing quote belongs to the same cell.
-                cell_start = j;
-                pos = j;
-                continue;
-            }
-            b'"' => {
-                // A quote inside an unquoted cell is a literal character.
-                has_content = true;
-            }
-            b',' => {
-                has_content |= !blank(&bytes[cell_start..i]);
-                cells += 1;
-                cell_start = i + 1;
-            }
-            _ => {
-                has_content |= !blank(&bytes[cell_start..i]);
-                let end = if i > start && bytes[i - 1] == b'\r' {
-                    i - 1
-                } else {
-                    i
-                };
-                records.push(Record {
-                    start,
-                    end,
-                    line: start_line,
-                    cells,
-                    has_content,
-                    unclosed_quote: false,
-                });
-                line += 1;
-                start = i + 1;
-                start_line = line;
-                cells = 1;
-                has_content = false;
-                cell_start = i + 1;
-            }
-        }
-        pos = i + 1;
-    }
-    if start < n && at_eof {
-        let end = if bytes[n - 1] == b'\r' { n - 1 } else { n };
-        records.push(Record {
-            start,
-            end,
-            line: start_line,
-            cells,
-            has_content,
-            unclosed_quote: false,
-        });
-        start = n;
-    }
-    Scan {
-        records,
-        consumed: start,
-        next_line: start_line,
-    }
-}
-
-/// What [`scan_records`] found in a buffer.
+/// What [`scan`] found in a buffer.
 struct Scan {
     /// The complete records (all of them at the end of the file).
     records: Vec<Record>,
+    cells: Vec<CellSpan>,
     /// Bytes covered by those records; the rest starts an unfinished record.
     consumed: usize,
     /// Line where the unfinished record (or the next block) starts.
     next_line: u32,
 }
 
-/// Cells of one record (header lines, rejected rows): quotes removed, `""` unescaped.
-pub fn split_cells(record: &str) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut current = String::new();
-    let mut in_quotes = false;
-    let mut cell_start = true;
-    let mut chars = record.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    current.push('"');
-                    chars.next();
+/// Finds the records and cells of `bytes` in one pass (see the module
+/// comment for the rules). It jumps from one delimiter, quote or line
+/// break to the next (memchr), so the cost is per cell, not per byte.
+/// `expected` is the header's number of cells, once known.
+fn scan(
+    bytes: &[u8],
+    first_line: u32,
+    at_eof: bool,
+    delimiter: u8,
+    newline: u8,
+    expected: Option<usize>,
+) -> Scan {
+    let n = bytes.len();
+    let count_lines =
+        |from: usize, to: usize| memchr::memchr_iter(newline, &bytes[from..to]).count() as u32;
+    let mut s = ScanState {
+        records: Vec::new(),
+        cells: Vec::new(),
+        line: first_line,
+        start: 0,
+        start_line: first_line,
+        first_cell: 0,
+        has_content: false,
+        multiline_quote: None,
+        cell_begin: 0,
+        cell_rest: 0,
+        quoted: false,
+    };
+    let mut pos = 0;
+    loop {
+        // The next delimiter, quote or line break; the end of the file
+        // counts as a line break.
+        let (i, b) = match memchr::memchr3(delimiter, b'"', newline, &bytes[pos.min(n)..]) {
+            Some(off) => (pos + off, bytes[pos + off]),
+            None if at_eof && s.start < n => (n, newline),
+            None => break,
+        };
+        if i < n && b == b'"' && !s.quoted && is_blank(&bytes[s.cell_begin..i]) {
+            // A quoted cell: find its closing quote.
+            let mut j = i + 1;
+            let mut close = None;
+            while let Some(q) = memchr::memchr(b'"', &bytes[j..]) {
+                let quote = j + q;
+                if bytes.get(quote + 1) == Some(&b'"') {
+                    j = quote + 2;
+                    continue;
                 }
-                '"' => in_quotes = false,
-                _ => current.push(c),
+                close = Some(quote);
+                break;
+            }
+            let breaks = count_lines(i + 1, close.unwrap_or(n));
+            let within = breaks as usize <= MAX_QUOTED_LINES;
+            match close {
+                Some(q) if within => {
+                    if breaks > 0 && s.multiline_quote.is_none() {
+                        s.multiline_quote = Some(i);
+                    }
+                    s.has_content |= !is_blank(&bytes[i + 1..q]);
+                    s.line += breaks;
+                    s.quoted = true;
+                    s.cell_rest = q + 1;
+                    pos = q + 1;
+                }
+                // More of the file may close it.
+                None if within && !at_eof => break,
+                None if within => {
+                    pos = s.set_aside_line(bytes, i, newline, StructuralProblem::UnclosedQuote);
+                }
+                _ => pos = s.set_aside_line(bytes, i, newline, StructuralProblem::StrayQuote),
             }
             continue;
         }
-        match c {
-            '"' if cell_start => {
-                in_quotes = true;
-                cell_start = false;
-            }
-            ',' => {
-                cells.push(std::mem::take(&mut current));
-                cell_start = true;
-            }
-            '\r' => {}
-            _ => {
-                current.push(c);
-                cell_start = false;
-            }
+        if i < n && b == b'"' {
+            // A quote inside an unquoted cell is an ordinary character.
+            s.has_content = true;
+            pos = i + 1;
+            continue;
+        }
+        // A delimiter or a line break ends the cell.
+        let end = if b == newline {
+            trim_cr(bytes, s.start, i, newline)
+        } else {
+            i
+        };
+        let cell_start = s.cell_begin.min(end);
+        s.has_content |= !is_blank(&bytes[s.cell_rest.min(end)..end]);
+        s.cells.push(CellSpan {
+            start: cell_start,
+            end,
+            quoted: s.quoted,
+        });
+        s.cell_begin = i + 1;
+        s.cell_rest = i + 1;
+        s.quoted = false;
+        pos = i + 1;
+        if b == delimiter && i < n {
+            continue;
+        }
+        // The end of the record.
+        let cell_count = s.cells.len() - s.first_cell;
+        if let (Some(q), Some(e)) = (s.multiline_quote, expected)
+            && cell_count != e
+        {
+            // A quote that ran over line breaks and left the record
+            // malformed was a stray one: set aside its line only.
+            pos = s.set_aside_line(bytes, q, newline, StructuralProblem::StrayQuote);
+            continue;
+        }
+        s.records.push(Record {
+            start: s.start,
+            end,
+            line: s.start_line,
+            first_cell: s.first_cell,
+            cell_count,
+            has_content: s.has_content,
+            problem: None,
+        });
+        s.line += 1;
+        s.begin_record(pos.min(n));
+        if i >= n {
+            break;
         }
     }
-    cells.push(current);
-    cells
+    s.cells.truncate(s.first_cell);
+    Scan {
+        consumed: s.start.min(n),
+        next_line: s.start_line,
+        records: s.records,
+        cells: s.cells,
+    }
+}
+
+/// The scanner's position within the record it reads.
+struct ScanState {
+    records: Vec<Record>,
+    cells: Vec<CellSpan>,
+    /// The physical line being read.
+    line: u32,
+    start: usize,
+    start_line: u32,
+    first_cell: usize,
+    has_content: bool,
+    /// Where the first quoted cell spanning lines opened, if one did.
+    multiline_quote: Option<usize>,
+    /// Where the cell begins, where its blank check starts (after a closing
+    /// quote), whether it is quoted.
+    cell_begin: usize,
+    cell_rest: usize,
+    quoted: bool,
+}
+
+impl ScanState {
+    fn begin_record(&mut self, at: usize) {
+        self.start = at;
+        self.start_line = self.line;
+        self.first_cell = self.cells.len();
+        self.has_content = false;
+        self.multiline_quote = None;
+        self.cell_begin = at;
+        self.cell_rest = at;
+        self.quoted = false;
+    }
+
+    /// Sets the record aside up to the end of the line holding byte `at`;
+    /// returns where reading goes on (the next line).
+    fn set_aside_line(
+        &mut self,
+        bytes: &[u8],
+        at: usize,
+        newline: u8,
+        problem: StructuralProblem,
+    ) -> usize {
+        let n = bytes.len();
+        let line_end = memchr::memchr(newline, &bytes[at..]).map_or(n, |k| at + k);
+        self.cells.truncate(self.first_cell);
+        self.records.push(Record {
+            start: self.start,
+            end: trim_cr(bytes, self.start, line_end, newline),
+            line: self.start_line,
+            first_cell: self.first_cell,
+            cell_count: 0,
+            has_content: true,
+            problem: Some(problem),
+        });
+        self.line = self.start_line
+            + memchr::memchr_iter(newline, &bytes[self.start..line_end]).count() as u32
+            + 1;
+        let next = (line_end + 1).min(n);
+        self.begin_record(next);
+        next
+    }
+}
+
+/// The end of a record ending at `end`, without the `\r` of a `\r\n`.
+fn trim_cr(bytes: &[u8], start: usize, end: usize, newline: u8) -> usize {
+    if newline == b'\n' && end > start && bytes[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// Cells of one record (header lines, rejected rows), comma-separated.
+pub fn split_cells(record: &str) -> Vec<String> {
+    csv_line::split(record, b',')
+}
+
+/// Reads text (one block) as a file of `kind`, for tests of later steps.
+#[cfg(test)]
+pub(crate) fn read_text(name: &str, text: &str, kind: LogKind) -> RawTable {
+    let find = move |rows: &[Vec<String>]| super::schema::find_header(rows, Some(kind));
+    let opts = TextOptions {
+        forced: None,
+        block_bytes: usize::MAX,
+        find_header: &find,
+    };
+    let mut source = TextSource::from_bytes(name, text.as_bytes().to_vec(), &opts).unwrap();
+    source.next_block().unwrap().unwrap()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Even columns plain, odd ones dictionary-encoded: every test reads both ways.
-    fn mixed(header: &[String]) -> Vec<bool> {
-        (0..header.len()).map(|i| i % 2 == 0).collect()
+    /// The first row is the header; even columns plain, odd ones coded, so
+    /// every test reads both ways.
+    fn first_row(rows: &[Vec<String>]) -> Option<HeaderFound> {
+        let header = rows.first()?;
+        Some(HeaderFound {
+            row: 0,
+            qualified: true,
+            kind: None,
+            score: header.len(),
+            roles: (0..header.len())
+                .map(|i| {
+                    if i % 2 == 0 {
+                        CellRole::Id
+                    } else {
+                        CellRole::Text
+                    }
+                })
+                .collect(),
+        })
     }
 
-    fn read(text: &str) -> RawTable {
-        read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None, &mixed).unwrap()
+    /// Header, row lines, row cells and set-aside lines (with problems).
+    type Gathered = (
+        Vec<String>,
+        Vec<u32>,
+        Vec<Vec<Option<String>>>,
+        Vec<(u32, StructuralProblem)>,
+    );
+
+    fn gather_with(
+        bytes: &[u8],
+        block_bytes: usize,
+        find: FindHeader,
+    ) -> Result<Gathered, ReadError> {
+        let opts = TextOptions {
+            forced: None,
+            block_bytes,
+            find_header: find,
+        };
+        let mut source = TextSource::from_bytes("t.csv", bytes.to_vec(), &opts)?;
+        let header = source.header().to_vec();
+        let (mut lines, mut rows, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
+        while let Some(t) = source.next_block()? {
+            lines.extend(&t.lines);
+            for i in 0..t.cells.height() {
+                rows.push(
+                    (0..t.header.len())
+                        .map(|c| t.cell_text(i, c).unwrap())
+                        .collect(),
+                );
+            }
+            rejected.extend(
+                t.structural_rejects
+                    .iter()
+                    .map(|s| (s.line, s.problem.clone())),
+            );
+        }
+        Ok((header, lines, rows, rejected))
     }
 
-    fn cell(t: &RawTable, row: usize, col: usize) -> Option<String> {
-        t.cell_text(row, col).unwrap()
+    fn gather(bytes: &[u8], block_bytes: usize) -> Gathered {
+        gather_with(bytes, block_bytes, &first_row).unwrap()
+    }
+
+    fn read(text: &str) -> Gathered {
+        gather(text.as_bytes(), usize::MAX)
+    }
+
+    fn some(cells: &[&str]) -> Vec<Option<String>> {
+        cells
+            .iter()
+            .map(|c| (!c.is_empty()).then(|| c.to_string()))
+            .collect()
     }
 
     #[test]
     fn rows_keep_their_physical_line_numbers() {
-        let t = read("a,b\n1,x\n\n2,y\n");
-        assert_eq!(t.lines, vec![2, 4]);
-        assert_eq!(t.records_read(), 2);
-        assert_eq!(cell(&t, 1, 1).as_deref(), Some("y"));
+        let (_, lines, rows, _) = read("a,b\n1,x\n\n2,y\n");
+        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(rows[1], some(&["2", "y"]));
     }
 
     #[test]
     fn quoted_cell_spanning_lines_is_one_record() {
-        let t = read("a,b\n1,\"two\nlines\"\n3,z\n");
-        assert_eq!(t.lines, vec![2, 4]);
-        assert_eq!(cell(&t, 0, 1).as_deref(), Some("two\nlines"));
-        assert_eq!(t.raw_record(0), "1,\"two\nlines\"");
+        let (_, lines, rows, _) = read("a,b\n1,\"two\nlines\"\n3,z\n");
+        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(rows[0], some(&["1", "two\nlines"]));
     }
 
     #[test]
     fn escaped_quotes_and_commas_inside_quotes() {
-        let t = read("a,b\n\"x, \"\"y\"\"\",2\n");
-        assert_eq!(cell(&t, 0, 0).as_deref(), Some("x, \"y\""));
+        let (_, _, rows, _) = read("a,b\n\"x, \"\"y\"\"\",2\n");
+        assert_eq!(rows[0], some(&["x, \"y\"", "2"]));
     }
 
     #[test]
-    fn crlf_line_endings() {
-        let t = read("a,b\r\n1,x\r\n2,y\r\n");
-        assert_eq!(t.lines, vec![2, 3]);
-        assert_eq!(cell(&t, 1, 1).as_deref(), Some("y"));
+    fn crlf_and_cr_only_line_endings() {
+        let (_, lines, rows, _) = read("a,b\r\n1,x\r\n2,y\r\n");
+        assert_eq!(lines, vec![2, 3]);
+        assert_eq!(rows[1], some(&["2", "y"]));
+        // Excel's "CSV (Macintosh)": lines end in a lone CR.
+        let (header, lines, rows, _) = read("a,b\r1,x\r2,\"y\rz\"\r3,w\r");
+        assert_eq!(header, ["a", "b"]);
+        assert_eq!(lines, vec![2, 3, 5]);
+        assert_eq!(rows[1], some(&["2", "y\rz"]));
     }
 
     #[test]
     fn all_empty_records_are_not_read() {
-        let t = read("a,b\n1,x\n,\n\"\",\n ,  \n");
-        assert_eq!(t.records_read(), 1);
+        let (_, lines, _, rejected) = read("a,b\n1,x\n,\n\"\",\n ,  \n");
+        assert_eq!(lines.len() + rejected.len(), 1);
     }
 
     #[test]
     fn ragged_rows_are_set_aside_with_their_line() {
-        let t = read("a,b\n1,x\n2\n3,y,z\n4,w\n");
-        assert_eq!(t.lines, vec![2, 5]);
-        assert_eq!(t.structural_rejects.len(), 2);
-        assert_eq!(t.structural_rejects[0].line, 3);
+        let (_, lines, rows, rejected) = read("a,b\n1,x\n2\n3,y,z\n4,w\n");
+        assert_eq!(lines, vec![2, 5]);
         assert_eq!(
-            t.structural_rejects[1].problem,
-            StructuralProblem::Ragged {
-                cells: 3,
-                header_cells: 2
-            }
+            rejected,
+            [
+                (
+                    3,
+                    StructuralProblem::Ragged {
+                        cells: 1,
+                        header_cells: 2
+                    }
+                ),
+                (
+                    4,
+                    StructuralProblem::Ragged {
+                        cells: 3,
+                        header_cells: 2
+                    }
+                )
+            ]
         );
-        assert_eq!(cell(&t, 1, 0).as_deref(), Some("4"));
+        assert_eq!(rows[1], some(&["4", "w"]));
     }
 
     #[test]
-    fn unclosed_quote_is_set_aside() {
-        let t = read("a,b\n1,x\n2,\"never closed\n3,y\n");
-        assert_eq!(t.lines, vec![2]);
-        assert_eq!(
-            t.structural_rejects[0].problem,
-            StructuralProblem::UnclosedQuote
-        );
-        assert_eq!(t.structural_rejects[0].line, 3);
+    fn an_unclosed_quote_sets_aside_its_line_only() {
+        let (_, lines, _, rejected) = read("a,b\n1,x\n2,\"never closed\n3,y\n");
+        assert_eq!(rejected, [(3, StructuralProblem::UnclosedQuote)]);
+        assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn a_stray_quote_that_closes_far_away_sets_aside_its_line_only() {
+        // The quote on line 3 closes on line 5, leaving a record of 4 cells.
+        let text = "a,b,c\n1,x,p\n2,\"y,q\n3,z,r\n4,w,s\"x,t,u\n5,v,o\n";
+        let (_, lines, rows, rejected) = read(text);
+        assert_eq!(rejected[0], (3, StructuralProblem::StrayQuote));
+        assert_eq!(lines, vec![2, 4, 6]);
+        assert_eq!(rows[1], some(&["3", "z", "r"]));
+        // Line 5 then has one cell too many.
+        assert!(matches!(rejected[1], (5, StructuralProblem::Ragged { .. })));
+    }
+
+    #[test]
+    fn a_stray_quote_inside_a_cell_or_after_a_space_is_read() {
+        let (_, lines, rows, rejected) = read("a,b\n12\"x,y\n3, \"q,r\"\n");
+        assert!(rejected.is_empty());
+        assert_eq!(lines, vec![2, 3]);
+        assert_eq!(rows[0], some(&["12\"x", "y"]));
+        assert_eq!(rows[1], some(&["3", "q,r"]));
+    }
+
+    #[test]
+    fn total_rows_are_set_aside_before_any_other_rule() {
+        let (_, lines, _, rejected) = read("a,b\n1,x\n合　计,528,extra\n");
+        assert_eq!(lines, vec![2]);
+        assert_eq!(rejected, [(3, StructuralProblem::TotalRow)]);
     }
 
     #[test]
     fn undecodable_bytes_reject_the_row_and_name_the_column() {
-        let bytes = b"a,b\n1,x\n2,\xFF\xFE\xFD\n";
-        let t = read_csv_bytes(Path::new("t.csv"), bytes, None, &mixed).unwrap();
+        let opts = TextOptions {
+            forced: Some(Encoding::Utf8),
+            block_bytes: usize::MAX,
+            find_header: &first_row,
+        };
+        let mut source =
+            TextSource::from_bytes("t.csv", b"a,b\n1,x\n2,\xFF\xFE\xFD\n".to_vec(), &opts).unwrap();
+        let t = source.next_block().unwrap().unwrap();
         assert_eq!(t.lines, vec![2]);
         assert_eq!(
             t.structural_rejects[0].problem,
@@ -682,65 +932,117 @@ mod tests {
     #[test]
     fn empty_file_has_no_header() {
         assert!(matches!(
-            read_csv_bytes(Path::new("t.csv"), b"\n\n", None, &mixed),
+            gather_with(b"\n\n", usize::MAX, &first_row),
             Err(ReadError::Empty)
         ));
     }
 
     #[test]
     fn header_only_gives_no_rows() {
-        let t = read("a,b\n");
-        assert_eq!(t.cells.height(), 0);
-        assert_eq!(t.header, vec!["a", "b"]);
-    }
-
-    /// Header, row lines, row cells and set-aside lines of a read.
-    type Gathered = (Vec<String>, Vec<u32>, Vec<Vec<Option<String>>>, Vec<u32>);
-
-    /// Reads `bytes` in blocks of `n` bytes and gathers what every block held.
-    fn in_blocks(bytes: &[u8], n: usize) -> Gathered {
-        let mut header = Vec::new();
-        let mut lines = Vec::new();
-        let mut rows = Vec::new();
-        let mut rejected = Vec::new();
-        for_each_block(Path::new("t.csv"), bytes, None, n, &mixed, |t| {
-            header = t.header.clone();
-            lines.extend(&t.lines);
-            for i in 0..t.cells.height() {
-                rows.push((0..t.header.len()).map(|c| cell(&t, i, c)).collect());
-            }
-            rejected.extend(t.structural_rejects.iter().map(|s| s.line));
-            Ok::<(), ReadError>(())
-        })
-        .unwrap();
-        (header, lines, rows, rejected)
+        let (header, lines, _, _) = read("a,b\n");
+        assert!(lines.is_empty());
+        assert_eq!(header, vec!["a", "b"]);
     }
 
     #[test]
     fn blocks_of_any_size_read_the_same_rows_and_lines() {
         let text =
             "\u{feff}a,b\r\n1,\"x\ny\"\r\n\r\n2,z\r\n3\r\n,\r\n4,\"w,\"\"q\"\"\"\r\n5,\"open";
-        let whole = in_blocks(text.as_bytes(), usize::MAX);
+        let whole = gather(text.as_bytes(), usize::MAX);
         assert_eq!(whole.1, vec![2, 5, 8]);
-        assert_eq!(whole.3, vec![6, 9]);
+        assert_eq!(whole.3.iter().map(|r| r.0).collect::<Vec<_>>(), vec![6, 9]);
         for n in [1, 2, 3, 5, 8, 13, 40] {
-            assert_eq!(in_blocks(text.as_bytes(), n), whole, "block of {n} bytes");
+            assert_eq!(gather(text.as_bytes(), n), whole, "block of {n} bytes");
         }
     }
 
     #[test]
     fn gbk_read_in_blocks_keeps_its_characters() {
         let (bytes, _, _) = encoding_rs::GBK.encode("市州,县市区\n武汉,江岸\n恩施州,恩施\n");
-        let whole = in_blocks(&bytes, usize::MAX);
+        let whole = gather(&bytes, usize::MAX);
         assert_eq!(whole.2[1][0].as_deref(), Some("恩施州"));
         for n in [1, 3, 7] {
-            assert_eq!(in_blocks(&bytes, n), whole, "block of {n} bytes");
+            assert_eq!(gather(&bytes, n), whole, "block of {n} bytes");
         }
     }
 
     #[test]
+    fn a_gbk_row_after_a_utf8_looking_start_changes_the_encoding() {
+        // More ASCII than the first read looks at, then one GBK row.
+        let mut bytes = b"a,b\n".to_vec();
+        while bytes.len() <= HEADER_PREFIX_BYTES + 64 {
+            bytes.extend_from_slice(b"1234567,x\n");
+        }
+        let (gbk, _, _) = encoding_rs::GBK.encode("999,武汉\n");
+        bytes.extend_from_slice(&gbk);
+        let opts = TextOptions {
+            forced: None,
+            block_bytes: 64,
+            find_header: &first_row,
+        };
+        let mut source = TextSource::from_bytes("t.csv", bytes, &opts).unwrap();
+        let mut changed = false;
+        while let Some(block) = source.next_block().transpose() {
+            if matches!(block, Err(ReadError::EncodingChanged)) {
+                changed = true;
+                break;
+            }
+        }
+        assert!(changed);
+    }
+
+    #[test]
+    fn utf16_with_a_bom_and_tabs_is_read() {
+        let text = "a\tb\r\n1\t武汉\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let opts = TextOptions {
+            forced: None,
+            block_bytes: 7,
+            find_header: &first_row,
+        };
+        let mut source = TextSource::from_bytes("t.txt", bytes, &opts).unwrap();
+        assert_eq!(source.header(), ["a", "b"]);
+        assert_eq!(
+            source.format(),
+            SourceFormat::Text {
+                encoding: TextEncoding::Utf16Le,
+                delimiter: b'\t'
+            }
+        );
+        let mut rows = Vec::new();
+        while let Some(t) = source.next_block().unwrap() {
+            for i in 0..t.cells.height() {
+                rows.push(t.cell_text(i, 1).unwrap());
+            }
+        }
+        assert_eq!(rows, [Some("武汉".to_string())]);
+    }
+
+    #[test]
+    fn the_separator_whose_header_names_most_columns_wins() {
+        let find = |rows: &[Vec<String>]| super::super::schema::find_header(rows, None);
+        let text = "case_id;channel;prefecture;dispute_type;received_on;outcome\nTJ-1;法院+工会;武汉;欠薪;2023-01-01;调解成功\n";
+        let (header, lines, _, _) = gather_with(text.as_bytes(), usize::MAX, &find).unwrap();
+        assert_eq!(header.len(), 6);
+        assert_eq!(lines, vec![2]);
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_not_records() {
+        let find = |rows: &[Vec<String>]| super::super::schema::find_header(rows, None);
+        let text = "2023年劳动争议调解案件台账,,,,,,\n填报日期：2024-01-05,,,,,,\n\n序号,案件编号,对接渠道,市州,纠纷类型,受理日期,调解结果\n1,TJ-1,法院+工会,武汉,欠薪,2023-01-01,调解成功\n";
+        let (header, lines, _, rejected) = gather_with(text.as_bytes(), usize::MAX, &find).unwrap();
+        assert_eq!(header[1], "案件编号");
+        assert_eq!(lines, vec![5]);
+        assert!(rejected.is_empty());
+    }
+
+    #[test]
     fn empty_cells_are_null() {
-        let t = read("a,b\n,x\n");
-        assert_eq!(cell(&t, 0, 0), None);
+        let (_, _, rows, _) = read("a,b\n,x\n");
+        assert_eq!(rows[0][0], None);
     }
 }

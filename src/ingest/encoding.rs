@@ -2,6 +2,10 @@
 //! what Excel on a Chinese Windows writes as "CSV".
 
 use std::borrow::Cow;
+use std::io::Read;
+use std::path::Path;
+
+use super::reader::TextEncoding;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 pub enum Encoding {
@@ -95,6 +99,166 @@ fn decode_as(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
 
 fn count_replacements(text: &str) -> usize {
     text.matches('\u{FFFD}').count()
+}
+
+/// The encoding of a block of text (no BOM): UTF-8 when it is valid UTF-8,
+/// else the one of UTF-8 and GB18030 with fewer undecodable bytes.
+pub fn detect(bytes: &[u8]) -> Encoding {
+    decode(bytes, None).encoding
+}
+
+/// The encoding of a whole file, decided over all of its bytes: UTF-8 when
+/// they are valid UTF-8, else the one with fewer undecodable sequences
+/// (GB18030 on a tie). Read in pieces, so any size of file will do.
+pub fn detect_file(path: &Path) -> std::io::Result<Encoding> {
+    let mut file = std::fs::File::open(path)?;
+    let mut piece = vec![0u8; 8 << 20];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8_errors = 0usize;
+    loop {
+        let got = file.read(&mut piece)?;
+        carry.extend_from_slice(&piece[..got]);
+        let at_end = got == 0;
+        // Count invalid sequences; an incomplete one at the end waits for
+        // the next piece.
+        let mut rest: &[u8] = &carry;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    rest = &[];
+                    break;
+                }
+                Err(e) => match e.error_len() {
+                    Some(len) => {
+                        utf8_errors += 1;
+                        rest = &rest[e.valid_up_to() + len..];
+                    }
+                    None if at_end => {
+                        utf8_errors += 1;
+                        rest = &[];
+                        break;
+                    }
+                    None => {
+                        rest = &rest[e.valid_up_to()..];
+                        break;
+                    }
+                },
+            }
+        }
+        carry = rest.to_vec();
+        if at_end {
+            break;
+        }
+    }
+    if utf8_errors == 0 {
+        return Ok(Encoding::Utf8);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(piece.len() * 3 + 16);
+    let mut gbk_errors = 0usize;
+    loop {
+        let got = file.read(&mut piece)?;
+        let last = got == 0;
+        let mut input = &piece[..got];
+        loop {
+            out.clear();
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(input, &mut out, last);
+            input = &input[read..];
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, _) => gbk_errors += 1,
+                encoding_rs::DecoderResult::OutputFull => {
+                    out.reserve(out.capacity());
+                }
+                encoding_rs::DecoderResult::InputEmpty => break,
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    Ok(if utf8_errors < gbk_errors {
+        Encoding::Utf8
+    } else {
+        Encoding::Gbk
+    })
+}
+
+/// The UTF-16 encoding a byte-order mark names, if the bytes start with one.
+pub fn utf16_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        Some(TextEncoding::Utf16Le)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Reads a UTF-16 stream (starting with its BOM) as UTF-8 bytes;
+/// unpaired surrogates become U+FFFD, and their rows are rejected.
+pub struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    out_pos: usize,
+    finished: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    pub fn new(encoding: TextEncoding, inner: R) -> Utf16Reader<R> {
+        let e = match encoding {
+            TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+            _ => encoding_rs::UTF_16LE,
+        };
+        Utf16Reader {
+            inner,
+            // The BOM is the encoding's own: decoding with BOM sniffing drops it.
+            decoder: e.new_decoder_with_bom_removal(),
+            input: vec![0; 1 << 20],
+            output: Vec::new(),
+            out_pos: 0,
+            finished: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.out_pos == self.output.len() {
+            if self.finished {
+                return Ok(0);
+            }
+            let got = self.inner.read(&mut self.input)?;
+            let last = got == 0;
+            self.output.clear();
+            self.out_pos = 0;
+            let mut input = &self.input[..got];
+            loop {
+                let needed = self
+                    .decoder
+                    .max_utf8_buffer_length(input.len())
+                    .unwrap_or(input.len() * 3 + 16);
+                let start = self.output.len();
+                self.output.resize(start + needed, 0);
+                let (result, read, written, _) =
+                    self.decoder
+                        .decode_to_utf8(input, &mut self.output[start..], last);
+                self.output.truncate(start + written);
+                input = &input[read..];
+                if result == encoding_rs::CoderResult::InputEmpty {
+                    break;
+                }
+            }
+            self.finished = last;
+        }
+        let n = buf.len().min(self.output.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

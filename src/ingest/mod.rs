@@ -1,7 +1,9 @@
 //! Loading the logs: read → check → merge, shared by every command.
 //!
-//! - [`csv_reader`]: bytes → header + text cells with line numbers
-//! - [`schema`]: the columns of each log kind and header matching
+//! - [`reader`]: the reader interface (sources, [`reader::RawTable`]);
+//!   [`csv_reader`] for CSV and other text files, [`workbook`] for workbooks
+//! - [`encoding`]: text encodings (UTF-8, GBK/GB18030, UTF-16)
+//! - [`schema`]: the columns of each log kind and how headers are found and matched
 //! - [`parse`]: single values (dates, numbers, phones)
 //! - [`validate`]: the row rules, as Polars expressions
 //! - [`merge`]: overlapping exports merged by id
@@ -12,67 +14,73 @@ pub mod encoding;
 pub mod merge;
 pub mod parse;
 pub mod problem;
+pub mod reader;
 pub mod schema;
 pub mod validate;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::messages::{self, Message};
 use crate::regions::RegionTable;
-use csv_reader::{ReadError, StructuralProblem};
+use csv_reader::{TextOptions, TextSource};
 use encoding::Encoding;
 use problem::Problem;
+use reader::{ReadError, Source, SourceFormat, StructuralProblem, WorkbookFormat};
 use schema::{HeaderError, LogKind};
 
 pub use merge::FILE;
 pub use validate::LINE;
 
-/// The files to read, per kind, in reading order.
+/// The files to read, in reading order: those given as one kind, and
+/// those whose kind their header decides (`--data`).
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
     pub hotline: Vec<PathBuf>,
     pub mediation: Vec<PathBuf>,
+    /// Read after the files of a named kind.
+    pub by_header: Vec<PathBuf>,
 }
 
+/// Extensions of the files `--data` reads (any case).
+const DATA_EXTENSIONS: [&str; 8] = ["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"];
+
 impl Inputs {
-    /// `hotline*.csv` and `mediation*.csv` in `dir`, each sorted by name.
-    pub fn from_dir(dir: &Path) -> std::io::Result<Inputs> {
-        let mut inputs = Inputs::default();
+    /// The logs in a folder (not its sub-folders): every .csv, .tsv, .txt
+    /// and workbook, sorted by name; hidden files and Excel's lock files
+    /// (`~$台账.xlsx`) left out.
+    pub fn from_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            let lower = name.to_ascii_lowercase();
-            if !lower.ends_with(".csv") || !path.is_file() {
+            if name.starts_with('.') || name.starts_with("~$") || !path.is_file() {
                 continue;
             }
-            if lower.starts_with("hotline") {
-                inputs.hotline.push(path);
-            } else if lower.starts_with("mediation") {
-                inputs.mediation.push(path);
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            if ext.is_some_and(|e| DATA_EXTENSIONS.contains(&e.as_str())) {
+                found.push(path);
             }
         }
-        inputs.hotline.sort();
-        inputs.mediation.sort();
-        Ok(inputs)
-    }
-
-    pub fn files(&self, kind: LogKind) -> &[PathBuf] {
-        match kind {
-            LogKind::Hotline => &self.hotline,
-            LogKind::Mediation => &self.mediation,
-        }
+        found.sort();
+        Ok(found)
     }
 }
 
-/// Row accounting of one file: read = accepted + duplicates + superseded + rejected.
+/// Row accounting of one source: read = accepted + duplicates + superseded + rejected.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileAccount {
+    /// The file, or `FILE[SHEET]` for a sheet of a workbook.
     pub path: String,
     pub kind: LogKind,
-    pub encoding: Encoding,
+    pub encoding: SourceFormat,
     pub read: usize,
     pub accepted: usize,
     pub duplicates: usize,
@@ -80,7 +88,7 @@ pub struct FileAccount {
     pub rejected: usize,
 }
 
-/// A rejected row, located in its file.
+/// A rejected row, located in its source.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Reject {
     pub path: String,
@@ -105,6 +113,8 @@ pub struct Logs {
     pub mediation: DataFrame,
     pub files: Vec<FileAccount>,
     pub rejects: Vec<Reject>,
+    /// Files and sheets left out, and why (for standard error).
+    pub skipped: Vec<Message>,
 }
 
 /// Why a file cannot be used at all.
@@ -114,8 +124,16 @@ pub enum FileProblem {
     Read(#[from] ReadError),
     #[error(transparent)]
     Header(#[from] HeaderError),
-    #[error("cannot check rows: {0}")]
+    #[error("{}", check_failed(.0))]
     Polars(#[from] PolarsError),
+    #[error("{0}")]
+    Refused(Message),
+}
+
+fn check_failed(e: &PolarsError) -> Message {
+    Message::CheckFailed {
+        detail: e.to_string(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,11 +141,18 @@ pub enum LoadError {
     /// One or more files cannot be used; nothing is computed.
     #[error("{}", .0.iter().map(|(p, e)| format!("{}: {e}", p.display())).collect::<Vec<_>>().join("\n"))]
     Files(Vec<(PathBuf, FileProblem)>),
-    #[error("merging the {kind} files failed: {source}")]
+    #[error("{}", merge_failed(.kind, .source))]
     Merge {
         kind: &'static str,
         source: PolarsError,
     },
+}
+
+fn merge_failed(kind: &str, e: &PolarsError) -> Message {
+    Message::MergeFailed {
+        kind: messages::kind_name(kind),
+        detail: e.to_string(),
+    }
 }
 
 pub struct LoadOptions<'a> {
@@ -135,6 +160,16 @@ pub struct LoadOptions<'a> {
     pub regions: &'a RegionTable,
     /// Bytes read and checked at once ([`csv_reader::BLOCK_BYTES`]).
     pub block_bytes: usize,
+    /// `--sheet`: read only these sheets of each workbook (all when empty).
+    pub sheets: &'a [String],
+}
+
+/// One source read and checked: its accounting, accepted rows and rejects.
+struct SourceRows {
+    kind: LogKind,
+    account: FileAccount,
+    accepted: DataFrame,
+    rejects: Vec<Reject>,
 }
 
 /// Reads, checks and merges every input file. A file that cannot be used
@@ -142,34 +177,44 @@ pub struct LoadOptions<'a> {
 /// problems are reported at once).
 pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
     let mut problems = Vec::new();
-    let mut files = Vec::new();
-    let mut rejects = Vec::new();
-    let mut frames: Vec<(LogKind, Vec<DataFrame>, usize)> = Vec::new();
-    for kind in [LogKind::Hotline, LogKind::Mediation] {
-        let first_account = files.len();
-        let mut accepted = Vec::new();
-        for path in inputs.files(kind) {
-            match load_file(path, kind, opts) {
-                Ok((account, frame, file_rejects)) => {
-                    files.push(account);
-                    accepted.push(frame);
-                    rejects.extend(file_rejects);
-                }
-                Err(problem) => problems.push((path.clone(), problem)),
-            }
+    let mut skipped = Vec::new();
+    let mut read: Vec<SourceRows> = Vec::new();
+    let plan = inputs
+        .hotline
+        .iter()
+        .map(|p| (p, Some(LogKind::Hotline)))
+        .chain(
+            inputs
+                .mediation
+                .iter()
+                .map(|p| (p, Some(LogKind::Mediation))),
+        )
+        .chain(inputs.by_header.iter().map(|p| (p, None)));
+    for (path, expected) in plan {
+        match load_file(path, expected, opts, &mut skipped) {
+            Ok(sources) => read.extend(sources),
+            Err(problem) => problems.push((path.clone(), problem)),
         }
-        frames.push((kind, accepted, first_account));
     }
     if !problems.is_empty() {
         return Err(LoadError::Files(problems));
     }
 
+    let mut files = Vec::new();
+    let mut rejects = Vec::new();
     let mut merged_frames = Vec::new();
-    for (kind, accepted, first_account) in frames {
+    for kind in [LogKind::Hotline, LogKind::Mediation] {
         let merge_error = |source| LoadError::Merge {
             kind: kind.name(),
             source,
         };
+        let first_account = files.len();
+        let mut accepted = Vec::new();
+        for source in read.iter_mut().filter(|s| s.kind == kind) {
+            files.push(source.account.clone());
+            rejects.append(&mut source.rejects);
+            accepted.push(std::mem::take(&mut source.accepted));
+        }
         let merged = if accepted.is_empty() {
             empty_logs(kind, opts.regions).map_err(merge_error)?
         } else {
@@ -191,37 +236,132 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
         mediation,
         files,
         rejects,
+        skipped,
     })
 }
 
+/// Reads every source of one file. `expected` is the kind it was given as
+/// (none: its header decides). Sheets and files left out are added to
+/// `skipped`.
 fn load_file(
     path: &Path,
+    expected: Option<LogKind>,
+    opts: &LoadOptions,
+    skipped: &mut Vec<Message>,
+) -> Result<Vec<SourceRows>, FileProblem> {
+    let find = move |rows: &[Vec<String>]| schema::find_header(rows, expected);
+    if WorkbookFormat::of(path).is_some() {
+        return load_workbook(path, expected, opts, &find, skipped);
+    }
+    let mut forced = opts.encoding;
+    loop {
+        let text_opts = TextOptions {
+            forced,
+            block_bytes: opts.block_bytes,
+            find_header: &find,
+        };
+        let mut source = TextSource::open(path, &text_opts)?;
+        let kind = match (source.kind(), expected) {
+            (Some(found), Some(given)) if found != given => {
+                return Err(FileProblem::Refused(Message::WrongKind {
+                    found: messages::kind_name(found.name()),
+                    given: messages::kind_name(given.name()),
+                }));
+            }
+            (_, Some(given)) => given,
+            (Some(found), None) => found,
+            (None, None) => {
+                skipped.push(Message::SkippedFile {
+                    file: path.display().to_string(),
+                    why: Message::NoHeaderOfEitherKind.to_string(),
+                });
+                return Ok(Vec::new());
+            }
+        };
+        match read_source(&mut source, kind, opts) {
+            // The first block's guess was wrong: decide over the whole file.
+            Err(FileProblem::Read(ReadError::EncodingChanged)) => {
+                forced = Some(encoding::detect_file(path).map_err(ReadError::from)?);
+            }
+            result => return Ok(vec![result?]),
+        }
+    }
+}
+
+fn load_workbook(
+    path: &Path,
+    expected: Option<LogKind>,
+    opts: &LoadOptions,
+    find: reader::FindHeader,
+    skipped: &mut Vec<Message>,
+) -> Result<Vec<SourceRows>, FileProblem> {
+    let book = workbook::open(path, opts.sheets, find)?;
+    let sheet_name = |name: &str| format!("{}[{name}]", path.display());
+    for name in &book.without_header {
+        skipped.push(Message::SkippedSheet {
+            sheet: sheet_name(name),
+            why: Message::NoHeaderOfEitherKind.to_string(),
+        });
+    }
+    let mut read = Vec::new();
+    for (name, mut sheet) in book.sheets {
+        let Some(kind) = sheet.kind() else { continue };
+        if let Some(given) = expected
+            && given != kind
+        {
+            skipped.push(Message::SkippedSheet {
+                sheet: sheet_name(&name),
+                why: Message::HeaderOfOtherKind {
+                    found: messages::kind_name(kind.name()),
+                    given: messages::kind_name(given.name()),
+                }
+                .to_string(),
+            });
+            continue;
+        }
+        read.push(read_source(&mut sheet, kind, opts)?);
+    }
+    if read.is_empty() {
+        let kind = expected.map_or_else(
+            || messages::pick("热线或调解", "hotline or mediation").to_string(),
+            |k| messages::kind_name(k.name()),
+        );
+        let no_sheet = Message::NoSheetWithHeader {
+            kind,
+            sheets: book.sheet_names.join("、"),
+        };
+        if expected.is_some() {
+            return Err(FileProblem::Refused(no_sheet));
+        }
+        skipped.push(Message::SkippedFile {
+            file: path.display().to_string(),
+            why: no_sheet.to_string(),
+        });
+    }
+    Ok(read)
+}
+
+/// Reads and checks every block of one source.
+fn read_source(
+    source: &mut dyn Source,
     kind: LogKind,
     opts: &LoadOptions,
-) -> Result<(FileAccount, DataFrame, Vec<Reject>), FileProblem> {
-    let display = path.display().to_string();
-    let mut header: Option<schema::HeaderMap> = None;
-    let mut encoding = Encoding::Utf8;
+) -> Result<SourceRows, FileProblem> {
+    let name = source.name().to_string();
+    let header = schema::match_header(kind, source.header())?;
     let mut read = 0;
     let mut accepted: Option<DataFrame> = None;
     let mut rejects: Vec<Reject> = Vec::new();
-    let plain = plain_cells(kind);
-    csv_reader::read_csv_blocks(path, opts.encoding, opts.block_bytes, &plain, |raw| {
-        // The header is matched once, before any row is looked at.
-        let header = match &header {
-            Some(h) => h,
-            None => header.insert(schema::match_header(kind, &raw.header)?),
-        };
-        encoding = raw.encoding;
+    while let Some(raw) = source.next_block()? {
         read += raw.records_read();
-        let checked = validate::check_rows(&raw, kind, header, opts.regions)?;
+        let checked = validate::check_rows(&raw, kind, &header, opts.regions)?;
         let mut block_rejects: Vec<Reject> = raw
             .structural_rejects
             .iter()
-            .map(|s| structural_reject(&display, kind, &raw, s))
+            .map(|s| structural_reject(&name, kind, &raw, s))
             .collect();
         block_rejects.extend(checked.rejects.into_iter().map(|r| Reject {
-            path: display.clone(),
+            path: name.clone(),
             kind,
             line: r.line,
             column: r.column,
@@ -238,69 +378,79 @@ fn load_file(
             }
             None => accepted = Some(checked.accepted),
         }
-        Ok::<(), FileProblem>(())
-    })?;
+    }
     let accepted = accepted.ok_or(FileProblem::Read(ReadError::Empty))?;
     let account = FileAccount {
-        path: display,
+        path: name,
         kind,
-        encoding,
+        encoding: source.format(),
         read,
         accepted: accepted.height(),
         duplicates: 0,
         superseded: 0,
         rejected: rejects.len(),
     };
-    Ok((account, accepted, rejects))
-}
-
-/// The reader's question, which columns stay plain text, answered from
-/// the header (a header that does not match is reported when checked).
-fn plain_cells(kind: LogKind) -> impl Fn(&[String]) -> Vec<bool> + Sync {
-    move |header: &[String]| match schema::match_header(kind, header) {
-        Ok(map) => map.plain_cells(kind, header.len()),
-        Err(_) => csv_reader::all_plain(header),
-    }
+    Ok(SourceRows {
+        kind,
+        account,
+        accepted,
+        rejects,
+    })
 }
 
 fn structural_reject(
     path: &str,
     kind: LogKind,
-    raw: &csv_reader::RawTable,
-    s: &csv_reader::StructuralReject,
+    raw: &reader::RawTable,
+    s: &reader::StructuralReject,
 ) -> Reject {
-    let column = match s.problem {
-        StructuralProblem::Undecodable { column } => Some(column),
-        _ => None,
+    let column = s.problem.column();
+    let column_name = column.and_then(|c| raw.header.get(c - 1).cloned());
+    let named = || {
+        let written = column_name.clone().unwrap_or_default();
+        let canonical = column
+            .and_then(|c| {
+                let map = schema::match_header(kind, &raw.header).ok()?;
+                let spec = map.spec_cells.iter().position(|&i| i == Some(c - 1))?;
+                Some(kind.columns()[spec].name)
+            })
+            .unwrap_or("");
+        messages::column_label(written.trim(), canonical)
+    };
+    let reason = match &s.problem {
+        StructuralProblem::TotalRow => Message::TotalRow,
+        StructuralProblem::Ragged {
+            cells,
+            header_cells,
+        } => Message::Ragged {
+            cells: *cells,
+            header_cells: *header_cells,
+        },
+        StructuralProblem::UnclosedQuote => Message::UnclosedQuote,
+        StructuralProblem::StrayQuote => Message::StrayQuote,
+        StructuralProblem::Undecodable { column } => Message::Undecodable {
+            column: *column,
+            encoding: raw.format.to_string(),
+        },
+        StructuralProblem::ErrorCell { value, .. } => Message::ErrorCell {
+            column: named(),
+            value: value.clone(),
+        },
+        StructuralProblem::LongNumberCell { value, .. } => Message::LongNumberCell {
+            column: named(),
+            value: value.clone(),
+        },
+        StructuralProblem::PhantomDate { .. } => Message::PhantomDate { column: named() },
     };
     Reject {
         path: path.to_string(),
         kind,
         line: s.line,
         column,
-        column_name: column.and_then(|c| raw.header.get(c - 1).cloned()),
-        reason: describe_structural(&s.problem, raw.encoding),
+        column_name: column_name.map(|c| c.trim().to_string()),
+        reason: parse::mask_phones_in(&reason.to_string()),
         problem: s.problem.problem(),
         raw: s.raw.clone(),
-    }
-}
-
-fn describe_structural(problem: &StructuralProblem, encoding: Encoding) -> String {
-    match problem {
-        StructuralProblem::Ragged {
-            cells,
-            header_cells,
-        } => format!(
-            "the row has {cells} cells but the header has {header_cells}; a cell may hold an \
-             unquoted comma, or cells are missing"
-        ),
-        StructuralProblem::UnclosedQuote => {
-            "a quoted cell starts in this row and is never closed".to_string()
-        }
-        StructuralProblem::Undecodable { column } => format!(
-            "column {column} holds bytes that are not valid {encoding}; save the file as UTF-8 \
-             or GBK, or give --encoding"
-        ),
     }
 }
 
@@ -308,15 +458,20 @@ fn describe_structural(problem: &StructuralProblem, encoding: Encoding) -> Strin
 fn empty_logs(kind: LogKind, regions: &RegionTable) -> PolarsResult<DataFrame> {
     let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
     let text = format!("{}\n", header.join(","));
-    let raw = csv_reader::read_csv_bytes(
-        Path::new("(none)"),
-        text.as_bytes(),
-        None,
-        &plain_cells(kind),
-    )
-    .map_err(|e| polars_err!(ComputeError: "{e}"))?;
-    let header =
-        schema::match_header(kind, &raw.header).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let find = move |rows: &[Vec<String>]| schema::find_header(rows, Some(kind));
+    let opts = TextOptions {
+        forced: None,
+        block_bytes: usize::MAX,
+        find_header: &find,
+    };
+    let to_polars = |e: &dyn std::fmt::Display| polars_err!(ComputeError: "{e}");
+    let mut source =
+        TextSource::from_bytes("(none)", text.into_bytes(), &opts).map_err(|e| to_polars(&e))?;
+    let header = schema::match_header(kind, source.header()).map_err(|e| to_polars(&e))?;
+    let raw = source
+        .next_block()
+        .map_err(|e| to_polars(&e))?
+        .ok_or_else(|| polars_err!(ComputeError: "no block"))?;
     let checked = validate::check_rows(&raw, kind, &header, regions)?;
     checked
         .accepted
@@ -336,8 +491,13 @@ mod tests {
             encoding: None,
             regions: &regions,
             block_bytes,
+            sheets: &[],
         };
-        load(&Inputs::from_dir(&dir).unwrap(), &opts).unwrap()
+        let inputs = Inputs {
+            by_header: Inputs::from_dir(&dir).unwrap(),
+            ..Inputs::default()
+        };
+        load(&inputs, &opts).unwrap()
     }
 
     #[test]

@@ -18,9 +18,12 @@ pub enum Problem {
     ClosedBeforeReceived = 8,
     SettledWithoutSuccess = 9,
     // Records that cannot become rows at all.
+    TotalRow = 19,
     Ragged = 20,
     UnclosedQuote = 21,
     Undecodable = 22,
+    StrayQuote = 23,
+    ErrorCell = 24,
 }
 
 impl Problem {
@@ -91,6 +94,9 @@ impl Problem {
             Problem::Ragged => ("ragged", "列数与表头不符", "wrong number of cells"),
             Problem::UnclosedQuote => ("unclosed_quote", "引号未闭合", "unclosed quote"),
             Problem::Undecodable => ("undecodable", "无法解码的字节", "undecodable bytes"),
+            Problem::TotalRow => ("total_row", "合计行", "total row"),
+            Problem::StrayQuote => ("stray_quote", "引号不成对", "stray quote"),
+            Problem::ErrorCell => ("error_cell", "Excel错误值", "Excel error value"),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The two log kinds: their columns, Chinese aliases, types and enums, and
 //! how a file's header is matched to them.
 
+use super::reader::{CellRole, HeaderFound};
+use crate::messages::{self, Message};
 use crate::regions::{Level, fold_full_width};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
@@ -95,13 +97,23 @@ impl EnumSpec {
         }
     }
 
-    /// The accepted values, for messages: "调解成功 (success), ...".
+    /// The accepted values, for messages: "调解成功、调解不成功、…" in
+    /// Chinese, "调解成功 (success), …" in English.
     pub fn describe(&self) -> String {
-        self.values
-            .iter()
-            .map(|v| format!("{} ({})", v.label_zh, v.code))
-            .collect::<Vec<_>>()
-            .join(", ")
+        match messages::language() {
+            crate::Lang::Zh => self
+                .values
+                .iter()
+                .map(|v| v.label_zh)
+                .collect::<Vec<_>>()
+                .join("、"),
+            crate::Lang::En => self
+                .values
+                .iter()
+                .map(|v| format!("{} ({})", v.label_zh, v.code))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
     }
 }
 
@@ -431,31 +443,14 @@ pub struct HeaderMap {
     pub extra_cells: Vec<(usize, String)>,
 }
 
-impl HeaderMap {
-    /// Which header cells the reader keeps as plain text: ids and amounts
-    /// (nearly a value per row: a dictionary would only cost), and columns
-    /// outside the spec (kept as they are). Every other spec column repeats
-    /// a few values and is dictionary-encoded.
-    pub fn plain_cells(&self, kind: LogKind, cells: usize) -> Vec<bool> {
-        let mut plain = vec![true; cells];
-        for (spec, cell) in kind.columns().iter().zip(&self.spec_cells) {
-            if let Some(i) = *cell
-                && !matches!(spec.ty, ColumnType::Id | ColumnType::Amount)
-            {
-                plain[i] = false;
-            }
-        }
-        plain
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeaderError {
-    #[error("no recognisable header: none of the cells of the first line names a {kind} column")]
-    Unrecognised { kind: &'static str },
-    #[error("{}", describe_missing(.missing))]
-    MissingColumns { missing: Vec<&'static ColumnSpec> },
-    #[error("header cells {first:?} and {second:?} both mean column {column}")]
+    Unrecognised {
+        kind: &'static str,
+    },
+    MissingColumns {
+        missing: Vec<&'static ColumnSpec>,
+    },
     Ambiguous {
         column: &'static str,
         first: String,
@@ -463,19 +458,58 @@ pub enum HeaderError {
     },
 }
 
-fn describe_missing(missing: &[&'static ColumnSpec]) -> String {
-    let parts: Vec<String> = missing
+impl std::fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = match self {
+            HeaderError::Unrecognised { kind } => Message::NoHeader {
+                kind: messages::kind_name(kind),
+                required: describe_columns(&required_columns(kind)),
+            },
+            HeaderError::MissingColumns { missing } => Message::MissingColumns {
+                columns: describe_columns(missing),
+            },
+            HeaderError::Ambiguous {
+                column,
+                first,
+                second,
+            } => Message::AmbiguousHeader {
+                column: column.to_string(),
+                first: messages::quote(first),
+                second: messages::quote(second),
+            },
+        };
+        write!(f, "{message}")
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+fn required_columns(kind: &str) -> Vec<&'static ColumnSpec> {
+    let kind = if kind == LogKind::Hotline.name() {
+        LogKind::Hotline
+    } else {
+        LogKind::Mediation
+    };
+    kind.columns().iter().filter(|c| c.required).collect()
+}
+
+/// "received_on (accepted headers: received_on, 受理日期, 委派日期); …"
+fn describe_columns(columns: &[&'static ColumnSpec]) -> String {
+    let parts: Vec<String> = columns
         .iter()
         .map(|c| {
-            format!(
-                "{} (accepted headers: {}, {})",
-                c.name,
-                c.name,
-                c.aliases.join(", ")
-            )
+            let names = std::iter::once(c.name)
+                .chain(c.aliases.iter().copied())
+                .collect::<Vec<_>>();
+            match messages::language() {
+                crate::Lang::Zh => format!("{}（可用表头：{}）", c.name, names.join("、")),
+                crate::Lang::En => {
+                    format!("{} (accepted headers: {})", c.name, names.join(", "))
+                }
+            }
         })
         .collect();
-    format!("missing required column(s): {}", parts.join("; "))
+    parts.join(messages::pick("；", "; "))
 }
 
 /// Header text in the form it is matched by: letters and digits only (CJK
@@ -494,9 +528,14 @@ pub fn match_header(kind: LogKind, header: &[String]) -> Result<HeaderMap, Heade
     let mut extra_cells = Vec::new();
     for (i, cell) in header.iter().enumerate() {
         let key = normalize_header(cell);
-        let found = columns.iter().position(|c| {
-            normalize_header(c.name) == key || c.aliases.iter().any(|a| normalize_header(a) == key)
-        });
+        let found = (!key.is_empty())
+            .then(|| {
+                columns.iter().position(|c| {
+                    normalize_header(c.name) == key
+                        || c.aliases.iter().any(|a| normalize_header(a) == key)
+                })
+            })
+            .flatten();
         match found {
             Some(j) => {
                 if let Some(prev) = spec_cells[j] {
@@ -526,6 +565,118 @@ pub fn match_header(kind: LogKind, header: &[String]) -> Result<HeaderMap, Heade
     Ok(HeaderMap {
         spec_cells,
         extra_cells,
+    })
+}
+
+impl ColumnType {
+    /// How a reader stores and converts this column's cells.
+    pub fn role(self) -> CellRole {
+        match self {
+            ColumnType::Id => CellRole::Id,
+            ColumnType::Phone => CellRole::Phone,
+            ColumnType::Text | ColumnType::Region(_) | ColumnType::Enum(_) => CellRole::Text,
+            ColumnType::Date => CellRole::Date,
+            ColumnType::DateTime => CellRole::DateTime,
+            ColumnType::Count => CellRole::Count,
+            ColumnType::Amount => CellRole::Amount,
+        }
+    }
+}
+
+/// The role of each cell of a kind's header; cells outside the spec (and
+/// every cell of a header that does not match) are extra columns.
+pub fn cell_roles(kind: LogKind, header: &[String]) -> Vec<CellRole> {
+    let mut roles = vec![CellRole::Extra; header.len()];
+    if let Ok(map) = match_header(kind, header) {
+        for (spec, cell) in kind.columns().iter().zip(&map.spec_cells) {
+            if let Some(i) = *cell {
+                roles[i] = spec.ty.role();
+            }
+        }
+    }
+    roles
+}
+
+/// The spec column a header cell names, if any.
+fn column_named(kind: LogKind, cell: &str) -> Option<&'static ColumnSpec> {
+    let key = normalize_header(cell);
+    if key.is_empty() {
+        return None;
+    }
+    kind.columns().iter().find(|c| {
+        normalize_header(c.name) == key || c.aliases.iter().any(|a| normalize_header(a) == key)
+    })
+}
+
+/// How many of a kind's columns a row names, how many of them required,
+/// and whether it names the kind's id column.
+fn names_of(kind: LogKind, row: &[String]) -> (usize, usize, bool) {
+    let mut named: Vec<&str> = row
+        .iter()
+        .filter_map(|c| column_named(kind, c))
+        .map(|c| c.name)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let required = kind
+        .columns()
+        .iter()
+        .filter(|c| c.required && named.contains(&c.name))
+        .count();
+    let has_id = named.contains(&kind.id_column());
+    (named.len(), required, has_id)
+}
+
+/// Finds the header among a source's first rows (those with content): the
+/// first row that names at least half of a kind's required columns. A row
+/// that qualifies for both kinds is the kind whose id column it names
+/// (then the one it names more columns of). `expected` is the kind the
+/// user gave the file as (none for `--data`, where the header decides);
+/// when no row qualifies, the first row is taken as that kind's header,
+/// so that matching it says which columns it lacks.
+pub fn find_header(rows: &[Vec<String>], expected: Option<LogKind>) -> Option<HeaderFound> {
+    let kinds = [LogKind::Hotline, LogKind::Mediation];
+    for (index, row) in rows.iter().enumerate() {
+        let mut best: Option<(LogKind, (usize, usize, bool))> = None;
+        for kind in kinds {
+            let names = names_of(kind, row);
+            let required = kind.columns().iter().filter(|c| c.required).count();
+            if names.1 * 2 < required {
+                continue;
+            }
+            let better = match &best {
+                None => true,
+                Some((_, b)) => (names.2, names.0) > (b.2, b.0),
+            };
+            if better {
+                best = Some((kind, names));
+            }
+        }
+        if let Some((kind, (named, _, _))) = best {
+            return Some(HeaderFound {
+                row: index,
+                qualified: true,
+                kind: Some(kind),
+                score: named,
+                roles: cell_roles(kind, row),
+            });
+        }
+    }
+    let first = rows.first()?;
+    let score = kinds
+        .iter()
+        .map(|&k| names_of(k, first).0)
+        .max()
+        .unwrap_or(0);
+    Some(HeaderFound {
+        row: 0,
+        qualified: false,
+        kind: expected,
+        score,
+        roles: match expected {
+            Some(kind) => cell_roles(kind, first),
+            None => vec![CellRole::Extra; first.len()],
+        },
     })
 }
 

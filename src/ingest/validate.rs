@@ -10,10 +10,11 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::csv_reader::{self, RawTable};
 use super::parse;
 use super::problem::Problem;
+use super::reader::RawTable;
 use super::schema::{ColumnSpec, ColumnType, HeaderMap, LogKind};
+use crate::messages::{self, Message};
 use crate::regions::{CountyMatch, Level, RegionTable};
 
 /// Excel's rendering of a long number: `4.20106E+17`.
@@ -144,10 +145,10 @@ pub fn check_rows(
             parsed.push(lit(whole).alias(value_col(spec.name)));
             continue;
         }
-        let (keys, index) = if let DataType::Categorical(..) = cells.dtype() {
-            // Dictionary-encoded by the reader: the row's code is its index.
-            let index = col(spec.name).to_physical();
-            (csv_reader::dictionary(&cells)?, index)
+        let dictionary = cell.and_then(|i| raw.dictionary(i));
+        let (keys, index) = if let Some(dictionary) = dictionary {
+            // Coded by the reader: the row's code is its index.
+            (dictionary.to_vec(), col(spec.name))
         } else {
             // Plain text (amounts in other forms): index by distinct text.
             let distinct = cells.drop_nulls().unique()?;
@@ -188,7 +189,10 @@ pub fn check_rows(
             );
         }
     }
-    lf = lf.with_columns(indexes).with_columns(parsed);
+    lf = lf
+        .with_columns(indexes)
+        .with_columns(parsed)
+        .with_columns(typed_dates(raw, header, specs)?);
 
     // 3. The first rule each row breaks.
     let rules = rule_conditions(kind, specs);
@@ -222,6 +226,42 @@ pub fn check_rows(
         rejects.push(describe(raw, header, specs, row as usize, code as u16)?);
     }
     Ok(CheckedRows { accepted, rejects })
+}
+
+/// Workbook date cells are their values, never their text read again:
+/// where a cell was typed as a date, its value replaces the parsed one.
+fn typed_dates(
+    raw: &RawTable,
+    header: &HeaderMap,
+    specs: &[ColumnSpec],
+) -> PolarsResult<Vec<Expr>> {
+    let mut overrides = Vec::new();
+    for (spec, cell) in specs.iter().zip(&header.spec_cells) {
+        let Some(dates) = cell.and_then(|i| raw.dates.get(i)?.as_ref()) else {
+            continue;
+        };
+        let typed = match spec.ty {
+            ColumnType::Date => {
+                let days: Vec<Option<i32>> = dates
+                    .iter()
+                    .map(|ms| ms.map(|ms| ms.div_euclid(86_400_000) as i32))
+                    .collect();
+                Series::new("".into(), days).cast(&DataType::Date)?
+            }
+            ColumnType::DateTime => Series::new("".into(), dates)
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+            _ => continue,
+        };
+        let v = value_col(spec.name);
+        let typed = lit(typed);
+        overrides.push(
+            when(typed.clone().is_not_null())
+                .then(typed)
+                .otherwise(col(v.as_str()))
+                .alias(v),
+        );
+    }
+    Ok(overrides)
 }
 
 /// Unknown columns keep their header (made unique) so `query` can use them.
@@ -499,90 +539,73 @@ fn describe(
         }
     };
     let (cell, value) = cell_of(spec.name)?;
+    let quoted = |name: &str| -> PolarsResult<String> { Ok(messages::quote(&cell_of(name)?.1)) };
     let shown = |name: &str| -> String {
         let k = spec_index(specs, name);
         match header.spec_cells[k] {
             Some(i) if normalize_eq(&raw.header[i], name) => name.to_string(),
-            Some(i) => format!("{} ({name})", raw.header[i].trim()),
+            Some(i) => messages::column_label(raw.header[i].trim(), name),
             None => name.to_string(),
         }
     };
-    let column_label = shown(spec.name);
-    let reason = match rule {
-        Problem::MissingRequired => format!("{column_label} is empty; it is required"),
-        Problem::MangledId => format!(
-            "{column_label} {value:?} is a number in scientific notation: Excel has dropped digits \
-             of the id; re-export the column formatted as text"
-        ),
-        Problem::Unparseable => format!("{column_label} {value:?} {}", expectation(spec)),
+    let column = shown(spec.name);
+    let value = messages::quote(&value);
+    let ticket = spec.name == "closed_at";
+    let state = if ticket { "status" } else { "outcome" };
+    let message = match rule {
+        Problem::MissingRequired => Message::RequiredEmpty { column },
+        Problem::MangledId => Message::MangledId { column, value },
+        Problem::Unparseable => unparseable_message(spec, column, value),
         Problem::OutOfRange => match spec.ty {
-            ColumnType::Count => {
-                format!("{column_label} {value:?} must be a whole number of at least 1")
-            }
-            _ => format!("{column_label} {value:?} must not be negative"),
+            ColumnType::Count => Message::CountTooSmall { column, value },
+            _ => Message::Negative { column, value },
         },
-        Problem::CountyNotInPrefecture => {
-            let (_, prefecture) = cell_of("prefecture")?;
-            format!(
-                "{column_label} {value:?} does not lie in {} {prefecture:?}",
-                shown("prefecture")
-            )
-        }
-        Problem::ClosingDateMissing => {
-            let state = if spec.name == "closed_at" {
-                "status"
-            } else {
-                "outcome"
-            };
-            let (_, state_value) = cell_of(state)?;
-            format!(
-                "{column_label} is empty, but {} is {state_value:?}: a closed {} needs its closing date",
-                shown(state),
-                if state == "status" { "ticket" } else { "case" }
-            )
-        }
-        Problem::ClosingDateNotAllowed => {
-            let state = if spec.name == "closed_at" {
-                "status"
-            } else {
-                "outcome"
-            };
-            let (_, state_value) = cell_of(state)?;
-            format!(
-                "{column_label} is {value:?}, but {} is {state_value:?}: an open {} has no closing date",
-                shown(state),
-                if state == "status" { "ticket" } else { "case" }
-            )
-        }
+        Problem::CountyNotInPrefecture => Message::CountyNotInPrefecture {
+            column,
+            value,
+            prefecture_column: shown("prefecture"),
+            prefecture: quoted("prefecture")?,
+        },
+        Problem::ClosingDateMissing => Message::ClosingDateMissing {
+            column,
+            state_column: shown(state),
+            state: quoted(state)?,
+            ticket,
+        },
+        Problem::ClosingDateNotAllowed => Message::ClosingDateNotAllowed {
+            column,
+            value,
+            state_column: shown(state),
+            state: quoted(state)?,
+            ticket,
+        },
         Problem::ClosedBeforeReceived => {
-            let received = if spec.name == "closed_at" {
-                "received_at"
-            } else {
-                "received_on"
-            };
-            let (_, received_value) = cell_of(received)?;
-            format!(
-                "{column_label} {value:?} is before {} {received_value:?}",
-                shown(received)
-            )
+            let received = if ticket { "received_at" } else { "received_on" };
+            Message::ClosedBeforeReceived {
+                column,
+                value,
+                received_column: shown(received),
+                received: quoted(received)?,
+            }
         }
+        Problem::SettledWithoutSuccess => Message::SettledWithoutSuccess {
+            column,
+            value,
+            outcome_column: shown("outcome"),
+            outcome: quoted("outcome")?,
+        },
         // Not row rules: found by the reader, never by a rule code.
-        Problem::Ragged | Problem::UnclosedQuote | Problem::Undecodable => {
-            rule.label(crate::Lang::En).to_string()
-        }
-        Problem::SettledWithoutSuccess => {
-            let (_, outcome) = cell_of("outcome")?;
-            format!(
-                "{column_label} {value:?} is given, but {} is {outcome:?}: only a successful \
-                 mediation has a settled amount",
-                shown("outcome")
-            )
-        }
+        Problem::TotalRow
+        | Problem::Ragged
+        | Problem::UnclosedQuote
+        | Problem::Undecodable
+        | Problem::StrayQuote
+        | Problem::ErrorCell => Message::CannotRead { column, value },
     };
     Ok(RowReject {
         problem: rule,
         // Reasons quote cell values; a phone typed in the wrong column stays masked.
-        reason: parse::mask_phones_in(&reason),
+        reason: parse::mask_phones_in(&message.to_string()),
         line: raw.lines[row],
         column: cell.map(|i| i + 1),
         column_name: Some(cell.map_or(spec.name.to_string(), |i| raw.header[i].trim().to_string())),
@@ -594,30 +617,28 @@ fn normalize_eq(header: &str, name: &str) -> bool {
     super::schema::normalize_header(header) == super::schema::normalize_header(name)
 }
 
-/// What a column's values must look like.
-fn expectation(spec: &ColumnSpec) -> String {
+/// What a column's values must look like, for a value that does not parse.
+fn unparseable_message(spec: &ColumnSpec, column: String, value: String) -> Message {
     match spec.ty {
-        ColumnType::Date => "is not a date; write it like 2023-06-01, 2023/6/1, 2023年6月1日 or 20230601".into(),
-        ColumnType::DateTime => {
-            "is not a date and time; write it like 2023-06-01 09:15 or 2023/6/1 9:15".into()
+        ColumnType::Date => Message::NotADate { column, value },
+        ColumnType::DateTime => Message::NotADateTime { column, value },
+        ColumnType::Enum(e) => Message::NotAnEnumValue {
+            column,
+            value,
+            accepted: e.describe(),
+        },
+        ColumnType::Region(Level::Prefecture) => Message::NotAPrefecture { column, value },
+        ColumnType::Region(Level::County) => Message::NotACounty { column, value },
+        ColumnType::Count => Message::NotAWholeNumber { column, value },
+        ColumnType::Amount => Message::NotANumber { column, value },
+        ColumnType::Id | ColumnType::Text | ColumnType::Phone => {
+            Message::CannotRead { column, value }
         }
-        ColumnType::Enum(e) => format!("is not one of the accepted values: {}", e.describe()),
-        ColumnType::Region(Level::Prefecture) => {
-            "is not a prefecture-level division of the region table (a name, short name or 6-digit code)".into()
-        }
-        ColumnType::Region(Level::County) => {
-            "is not a county-level division of the region table (a name, short name or 6-digit code)".into()
-        }
-        ColumnType::Count => "is not a whole number".into(),
-        ColumnType::Amount => "is not a number".into(),
-        ColumnType::Id | ColumnType::Text | ColumnType::Phone => "cannot be read".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
     use crate::ingest::schema::match_header;
 
@@ -635,9 +656,7 @@ mod tests {
             ));
         }
         let kind = LogKind::Mediation;
-        let plain = |h: &[String]| match_header(kind, h).unwrap().plain_cells(kind, h.len());
-        let raw =
-            csv_reader::read_csv_bytes(Path::new("t.csv"), text.as_bytes(), None, &plain).unwrap();
+        let raw = crate::ingest::csv_reader::read_text("t.csv", &text, kind);
         let header = match_header(kind, &raw.header).unwrap();
         check_rows(&raw, kind, &header, &RegionTable::hubei()).unwrap()
     }

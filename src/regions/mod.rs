@@ -407,23 +407,7 @@ impl RegionTable {
 /// Splits one line of the simple CSV files this module reads (quotes allowed,
 /// no line breaks inside cells).
 fn split_csv_line(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut current = String::new();
-    let mut in_quotes = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if in_quotes && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            '"' => in_quotes = !in_quotes,
-            ',' if !in_quotes => fields.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    fields.push(current);
-    fields
+    crate::csv_line::split(line, b',')
 }
 
 #[cfg(test)]

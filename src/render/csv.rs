@@ -35,11 +35,7 @@ pub fn for_excel(table: &Table) -> Vec<u8> {
 
 /// Quotes a cell when it holds a comma, quote or line break.
 pub fn quote(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    crate::csv_line::quote(text).into_owned()
 }
 
 #[cfg(test)]

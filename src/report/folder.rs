@@ -9,10 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::{Report, charts, markdown, page, region_code};
 use crate::analysis::rates::Verdict;
+use crate::messages::Message;
 use crate::regions::RegionTable;
 use crate::render;
 
@@ -73,10 +74,10 @@ pub fn files(report: &Report, regions: &RegionTable) -> Result<Vec<(String, Vec<
 /// is replaced only when `force`). Returns the number of files written.
 pub fn write(report: &Report, regions: &RegionTable, out: &Path, force: bool) -> Result<usize> {
     if out.exists() && !force {
-        bail!(
-            "{}: the report folder exists; give --force to replace it",
-            out.display()
-        );
+        return Err(Message::ReportExists {
+            folder: out.display().to_string(),
+        }
+        .into());
     }
     let files = files(report, regions)?;
     write_folder(out, &files, force)?;
@@ -90,16 +91,20 @@ fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
+    std::fs::create_dir_all(parent).with_context(|| Message::CannotCreateFolder {
+        path: parent.display().to_string(),
+    })?;
     let staging = tempfile::Builder::new()
         .prefix(".report-")
         .tempdir_in(parent)
-        .with_context(|| format!("{}: cannot write", parent.display()))?;
+        .with_context(|| Message::CannotWrite {
+            path: parent.display().to_string(),
+        })?;
     for (name, bytes) in files {
         let path = staging.path().join(name);
-        render::write_atomic(&path, bytes)
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+        render::write_atomic(&path, bytes).with_context(|| Message::CannotWrite {
+            path: path.display().to_string(),
+        })?;
     }
     // Folders from tempdir are private (0700); a report is for reading.
     #[cfg(unix)]
@@ -111,28 +116,34 @@ fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<
     if out.exists() {
         if !force {
             let _ = std::fs::remove_dir_all(&staged);
-            bail!(
-                "{}: the report folder exists; give --force to replace it",
-                out.display()
-            );
+            return Err(Message::ReportExists {
+                folder: out.display().to_string(),
+            }
+            .into());
         }
         let old = tempfile::Builder::new()
             .prefix(".report-old-")
             .tempdir_in(parent)?
             .keep();
         std::fs::remove_dir(&old)?;
-        std::fs::rename(out, &old)
-            .with_context(|| format!("{}: cannot move the old report aside", out.display()))?;
+        std::fs::rename(out, &old).with_context(|| Message::CannotWrite {
+            path: out.display().to_string(),
+        })?;
         if let Err(e) = std::fs::rename(&staged, out) {
             let _ = std::fs::rename(&old, out);
             let _ = std::fs::remove_dir_all(&staged);
-            return Err(e).with_context(|| format!("{}: cannot write", out.display()));
+            return Err(e).with_context(|| Message::CannotWrite {
+                path: out.display().to_string(),
+            });
         }
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("{}: cannot remove the old report", old.display()))?;
+        std::fs::remove_dir_all(&old).with_context(|| Message::CannotWrite {
+            path: old.display().to_string(),
+        })?;
     } else if let Err(e) = std::fs::rename(&staged, out) {
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(e).with_context(|| format!("{}: cannot write", out.display()));
+        return Err(e).with_context(|| Message::CannotWrite {
+            path: out.display().to_string(),
+        });
     }
     Ok(())
 }
