@@ -484,8 +484,13 @@ pub struct SampleArgs {
     /// a few bad rows) instead of clean hotline.csv and mediation.csv
     #[arg(long)]
     pub exports: bool,
+    /// Write the mediation cases as an Excel register (调解案件台账.xlsx: a
+    /// sheet a month, title rows, 序号, 合计 rows) instead of mediation.csv;
+    /// with --exports, also a register of 襄阳市's cases of the second half
+    #[arg(long)]
+    pub workbook: bool,
     /// Write only this kind's clean file (for benchmarks)
-    #[arg(long, value_enum, conflicts_with = "exports")]
+    #[arg(long, value_enum, conflicts_with_all = ["exports", "workbook"])]
     pub kind: Option<LogKind>,
 }
 

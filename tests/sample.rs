@@ -63,20 +63,24 @@ fn kind_writes_only_that_log() {
 #[test]
 fn bundled_sample_data_is_what_sample_exports_makes() {
     let ws = Workspace::new();
-    assert_eq!(ws.run(&["sample", "--out", "d", "--exports"]).code, 0);
+    assert_eq!(
+        ws.run(&["sample", "--out", "d", "--exports", "--workbook"])
+            .code,
+        0
+    );
     let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
     let mut names: Vec<_> = std::fs::read_dir(&bundled)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 4);
+    assert_eq!(names.len(), 5);
     for name in names {
         let made = std::fs::read(ws.dir.path().join("d").join(&name)).unwrap();
         let committed = std::fs::read(bundled.join(&name)).unwrap();
         assert!(
             made == committed,
-            "{name:?} differs from `disputes sample --exports`"
+            "{name:?} differs from `disputes sample --exports --workbook`"
         );
     }
 }

@@ -42,11 +42,14 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.out).with_context(|| Message::CannotCreateFolder {
         path: args.out.display().to_string(),
     })?;
-    if args.exports {
-        let files = sample::write_exports(&opts, &regions, &args.out).with_context(|| {
-            Message::CannotWrite {
-                path: args.out.display().to_string(),
-            }
+    if args.exports || args.workbook {
+        let files = if args.exports {
+            sample::write_exports(&opts, &regions, &args.out, args.workbook)
+        } else {
+            sample::write_clean_register(&opts, &regions, &args.out)
+        };
+        let files = files.with_context(|| Message::CannotWrite {
+            path: args.out.display().to_string(),
         })?;
         for f in files {
             println!("wrote {}", f.display());

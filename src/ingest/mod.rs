@@ -304,11 +304,13 @@ fn load_workbook(
         });
     }
     let mut read = Vec::new();
+    let mut other_kind = 0;
     for (name, mut sheet) in book.sheets {
         let Some(kind) = sheet.kind() else { continue };
         if let Some(given) = expected
             && given != kind
         {
+            other_kind += 1;
             skipped.push(Message::SkippedSheet {
                 sheet: sheet_name(&name),
                 why: Message::HeaderOfOtherKind {
@@ -321,7 +323,7 @@ fn load_workbook(
         }
         read.push(read_source(&mut sheet, kind, opts)?);
     }
-    if read.is_empty() {
+    if read.is_empty() && other_kind == 0 {
         let kind = expected.map_or_else(
             || messages::pick("热线或调解", "hotline or mediation").to_string(),
             |k| messages::kind_name(k.name()),

@@ -80,11 +80,16 @@ fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
     };
     let (ys, ye) = take_digits(0, 8);
     let num = |a: usize, b: usize| s[a..b].parse::<u32>().ok();
-    let (year, month, day, end) = if ye - ys == 8 {
+    let year_digits = ye - ys;
+    // LibreOffice and WPS in a Chinese locale write two-digit years before
+    // 年, - or / (23年12月20日, 23-12-20, 23/6/1): 2000 + yy.
+    let two_digit_year =
+        year_digits == 2 && (s[2..].starts_with('年') || s[2..].starts_with(['-', '/']));
+    let (year, month, day, end) = if year_digits == 8 {
         // yyyymmdd
         (num(0, 4)?, num(4, 6)?, num(6, 8)?, 8)
-    } else if ye - ys == 4 {
-        let rest = &s[4..];
+    } else if year_digits == 4 || two_digit_year {
+        let rest = &s[year_digits..];
         let (sep1, sep2, sep3): (&str, &str, &str) = if rest.starts_with('年') {
             ("年", "月", "日")
         } else {
@@ -95,7 +100,7 @@ fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
             let sep = &rest[..1];
             (sep, sep, "")
         };
-        let m_from = 4 + sep1.len();
+        let m_from = year_digits + sep1.len();
         let (ms, me) = take_digits(m_from, 2);
         if me == ms || !s[me..].starts_with(sep2) {
             return None;
@@ -109,7 +114,8 @@ fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
         if !sep3.is_empty() && s[end..].starts_with(sep3) {
             end += sep3.len();
         }
-        (num(0, 4)?, num(ms, me)?, num(ds, de)?, end)
+        let year = num(0, year_digits)? + if two_digit_year { 2000 } else { 0 };
+        (year, num(ms, me)?, num(ds, de)?, end)
     } else {
         return None;
     };
@@ -243,6 +249,21 @@ mod tests {
             "2023年06月01日",
         ] {
             assert_eq!(parse_date(s), Some(d(2023, 6, 1)), "{s}");
+        }
+    }
+
+    #[test]
+    fn two_digit_years_as_libreoffice_and_wps_write_them() {
+        for s in ["23年6月1日", "23-6-1", "23/06/01", "23-06-01 00:00"] {
+            assert_eq!(parse_date(s), Some(d(2023, 6, 1)), "{s}");
+        }
+        assert_eq!(
+            parse_datetime("23-12-20 9:15"),
+            Some(dt(2023, 12, 20, 9, 15, 0))
+        );
+        // Not year-first, or not a two-digit-year form.
+        for s in ["12/20/23", "23.6.1", "6-1", "123-6-1"] {
+            assert_eq!(parse_date(s), None, "{s}");
         }
     }
 

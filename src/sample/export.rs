@@ -200,6 +200,17 @@ pub(crate) struct ExportSink {
     multiline_cell_from: i32,
     comma_cell_done: bool,
     multiline_cell_done: bool,
+    /// `--workbook`: file B's cases of one prefecture in the second half of
+    /// the range, kept as clean lines for a register.
+    register: Option<RegisterCapture>,
+}
+
+/// The cases a register of one prefecture holds, by month received.
+pub(crate) struct RegisterCapture {
+    pub prefecture: u16,
+    /// First month (index) it covers.
+    pub from_month: i32,
+    pub lines: std::collections::BTreeMap<(i32, u32), Vec<String>>,
 }
 
 fn in_months(day: i32, (lo, hi): (i32, i32)) -> bool {
@@ -290,6 +301,7 @@ impl ExportSink {
             multiline_cell_from: lo + 2 * len / 3,
             comma_cell_done: false,
             multiline_cell_done: false,
+            register: None,
         };
         let header = HOTLINE_B_HEADERS.join(",");
         sink.emit_text(ExportFile::B, true, &header)?;
@@ -299,6 +311,20 @@ impl ExportSink {
     }
 
     /// Excel leaves all-empty records after the last row; then close the files.
+    /// Keeps file B's cases of `prefecture` from `from_month` on for a
+    /// register (see [`ExportSink::take_register`]).
+    pub(crate) fn capture_register(&mut self, prefecture: u16, from_month: i32) {
+        self.register = Some(RegisterCapture {
+            prefecture,
+            from_month,
+            lines: Default::default(),
+        });
+    }
+
+    pub(crate) fn take_register(&mut self) -> Option<RegisterCapture> {
+        self.register.take()
+    }
+
     pub(crate) fn finish(mut self) -> io::Result<Vec<PathBuf>> {
         let blank = ",".repeat(T_COLUMNS - 1);
         self.emit_text(ExportFile::B, true, &blank)?;
@@ -912,10 +938,13 @@ impl Sink for ExportSink {
         }
         if in_b {
             self.case_cells(geo, c, Style::Excel);
+            // A register copies the clean text; B's rewritten cells differ.
+            let mut rewritten = false;
             let special = !in_a && c.has_org && c.county != NO_COUNTY;
             if special && !self.comma_cell_done && c.received_on >= self.comma_cell_from {
                 // Two offices named in one cell: quoted because of the comma.
                 self.comma_cell_done = true;
+                rewritten = true;
                 let county = &geo.county_place(c.pref, c.county).expect("county").name;
                 let partner = match c.channel {
                     Channel::Court => "人民法院",
@@ -931,6 +960,7 @@ impl Sink for ExportSink {
             {
                 // Alt+Enter in Excel: a line break inside the cell.
                 self.multiline_cell_done = true;
+                rewritten = true;
                 let county = &geo.county_place(c.pref, c.county).expect("county").name;
                 let office = match c.channel {
                     Channel::Court => "人民法院劳动争议诉调对接工作室",
@@ -942,6 +972,16 @@ impl Sink for ExportSink {
                 );
             }
             self.emit_cells(ExportFile::B, false, &MEDIATION_B_ORDER, None)?;
+            if let Some(register) = &mut self.register {
+                let (y, m, _) = civil_from_days(c.received_on);
+                let month = y * 12 + m as i32 - 1;
+                if c.pref == register.prefecture && month >= register.from_month && !rewritten {
+                    let mut line = Vec::new();
+                    super::clean::push_clean_case(&mut line, geo, c);
+                    let text = String::from_utf8_lossy(&line).trim_end().to_string();
+                    register.lines.entry((y, m)).or_default().push(text);
+                }
+            }
         }
         Ok(())
     }

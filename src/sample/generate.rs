@@ -189,6 +189,14 @@ impl Geo {
         }
     }
 
+    /// The index of the prefecture with this division code.
+    pub(crate) fn prefecture_index(&self, code: u32) -> Option<u16> {
+        self.prefectures
+            .iter()
+            .position(|p| p.place.code == code)
+            .map(|i| i as u16)
+    }
+
     pub(crate) fn prefecture(&self, pref: u16) -> &Place {
         &self.prefectures[pref as usize].place
     }

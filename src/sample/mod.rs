@@ -16,6 +16,7 @@ mod clean;
 mod export;
 mod generate;
 mod profile;
+mod register;
 mod rng;
 #[cfg(test)]
 mod tests;
@@ -87,10 +88,16 @@ pub fn write_clean(
 /// has a few rows that break one rule each (see the module's tests and
 /// `export.rs` for the list). Files are written under a temporary name and
 /// renamed when complete.
+///
+/// With `workbook`, also a register of one prefecture (襄阳市), as its
+/// union office keeps it: file B's cases received in the second half of
+/// the range ([`register`]), `襄阳市调解案件台账_<span>.xlsx`. Its rows are
+/// file B's, so they merge as duplicates and change no figure.
 pub fn write_exports(
     opts: &SampleOptions,
     regions: &RegionTable,
     dir: &Path,
+    workbook: bool,
 ) -> io::Result<Vec<PathBuf>> {
     let (from, to) = generate::check_options(opts)?;
     let geo = generate::Geo::new(regions)?;
@@ -98,6 +105,78 @@ pub fn write_exports(
     std::fs::create_dir_all(dir)?;
     let split = generate::ExportSplit::new(from, to);
     let mut sink = export::ExportSink::new(opts.seed, &geo, split, dir)?;
+    let second_half = from + (to - from + 1) / 2;
+    let register_prefecture = geo.prefecture_index(REGISTER_PREFECTURE);
+    if workbook && let Some(p) = register_prefecture {
+        sink.capture_register(p, second_half);
+    }
     generator.run(&mut sink)?;
-    sink.finish()
+    let register = sink.take_register();
+    let mut files = sink.finish()?;
+    if let Some(register) = register {
+        let name = geo.prefecture(register.prefecture).name.clone();
+        let span = month_span(second_half, to);
+        let path = dir.join(format!("{name}调解案件台账_{span}.xlsx"));
+        register::write(
+            &path,
+            "劳动争议调解案件台账",
+            &format!("{name}总工会"),
+            &register.lines,
+        )?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
+/// The prefecture whose register `--exports --workbook` writes.
+const REGISTER_PREFECTURE: u32 = 420600;
+
+/// "2023下半年" for the second half of a year, else "2023-07_2023-12".
+fn month_span(from: i32, to: i32) -> String {
+    let (y0, m0) = (from.div_euclid(12), from.rem_euclid(12) + 1);
+    let (y1, m1) = (to.div_euclid(12), to.rem_euclid(12) + 1);
+    match (y0 == y1, m0, m1) {
+        (true, 7, 12) => format!("{y0}下半年"),
+        (true, 1, 6) => format!("{y0}上半年"),
+        _ => format!("{y0:04}-{m0:02}_{y1:04}-{m1:02}"),
+    }
+}
+
+/// Clean logs with the mediation cases as an Excel register
+/// (`调解案件台账.xlsx`: one sheet a month, title rows, 序号, 合计 rows)
+/// instead of `mediation.csv`: the same cases, so every figure is the same.
+/// Returns the files written.
+pub fn write_clean_register(
+    opts: &SampleOptions,
+    regions: &RegionTable,
+    dir: &Path,
+) -> io::Result<Vec<PathBuf>> {
+    let hotline_path = dir.join("hotline.csv");
+    let mut hotline = io::BufWriter::new(std::fs::File::create(&hotline_path)?);
+    let mut mediation: Vec<u8> = Vec::new();
+    write_clean(opts, regions, &mut hotline, &mut mediation)?;
+    io::Write::flush(&mut hotline)?;
+    let text = String::from_utf8_lossy(&mediation);
+    let mut months: std::collections::BTreeMap<(i32, u32), Vec<String>> = Default::default();
+    for line in text.lines().skip(1) {
+        let received = crate::csv_line::split(line, b',')
+            .get(8)
+            .cloned()
+            .unwrap_or_default();
+        let (Some(y), Some(m)) = (
+            received.get(0..4).and_then(|y| y.parse().ok()),
+            received.get(5..7).and_then(|m| m.parse().ok()),
+        ) else {
+            continue;
+        };
+        months.entry((y, m)).or_default().push(line.to_string());
+    }
+    let path = dir.join("调解案件台账.xlsx");
+    register::write(
+        &path,
+        "劳动争议调解案件台账",
+        "湖北省总工会（样例）",
+        &months,
+    )?;
+    Ok(vec![hotline_path, path])
 }

@@ -124,7 +124,7 @@ impl Drop for TempDir {
 }
 
 fn exports(opts: &SampleOptions, dir: &TempDir) -> Vec<(String, Vec<u8>)> {
-    let paths = write_exports(opts, &RegionTable::hubei(), &dir.0).expect("write_exports");
+    let paths = write_exports(opts, &RegionTable::hubei(), &dir.0, false).expect("write_exports");
     paths
         .iter()
         .map(|p| {
