@@ -378,10 +378,20 @@ impl BlockReader {
             let raw = &text[r.start..r.end];
             let cells = &scan.cells[r.first_cell..r.first_cell + r.cell_count];
             let value = |c: &CellSpan| csv_line::cell_text(&text[c.start..c.end], c.quoted);
-            let problem = if let Some(p) = &r.problem {
-                Some(p.clone())
-            } else if is_total_row(cells.iter().map(|c| &text[c.start..c.end])) {
+            // The total-row rule comes first, even for a record the scan
+            // set aside (its first line's cells are looked at).
+            let total_row = match &r.problem {
+                Some(_) => is_total_row(
+                    csv_line::split(raw.lines().next().unwrap_or(""), self.delimiter)
+                        .iter()
+                        .map(String::as_str),
+                ),
+                None => is_total_row(cells.iter().map(|c| &text[c.start..c.end])),
+            };
+            let problem = if total_row {
                 Some(StructuralProblem::TotalRow)
+            } else if let Some(p) = &r.problem {
+                Some(p.clone())
             } else if r.cell_count != header_cells {
                 Some(StructuralProblem::Ragged {
                     cells: r.cell_count,
@@ -907,9 +917,12 @@ mod tests {
 
     #[test]
     fn total_rows_are_set_aside_before_any_other_rule() {
-        let (_, lines, _, rejected) = read("a,b\n1,x\n合　计,528,extra\n");
+        let (_, lines, _, rejected) = read("a,b\n1,x\n合　计,528,extra\n总计,\"5\n");
         assert_eq!(lines, vec![2]);
-        assert_eq!(rejected, [(3, StructuralProblem::TotalRow)]);
+        assert_eq!(
+            rejected,
+            [(3, StructuralProblem::TotalRow), (4, StructuralProblem::TotalRow)]
+        );
     }
 
     #[test]
