@@ -188,18 +188,10 @@ impl OutputArgs {
         if let Some(f) = self.format {
             return f;
         }
-        let ext = self
-            .output
-            .as_ref()
-            .and_then(|p| p.extension())
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("xlsx") => Format::Xlsx,
-            Some("csv") => Format::Csv,
-            Some("json") => Format::Json,
-            Some("md") | Some("markdown") => Format::Markdown,
-            _ => Format::Table,
-        }
+        self.output
+            .as_deref()
+            .and_then(format_of_extension)
+            .unwrap_or(Format::Table)
     }
 }
 
@@ -248,9 +240,10 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
     /// table (for reading), json ({"files": [...], "rejects": [...]}), or
-    /// the rejected rows as csv / markdown / xlsx (xlsx adds the accounting sheet)
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: ValidateFormat,
+    /// the rejected rows as csv / markdown / xlsx (xlsx adds the accounting
+    /// sheet) [default: table, or as --output's extension says]
+    #[arg(long, value_enum)]
+    pub format: Option<ValidateFormat>,
     /// Write to FILE (atomically) instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -260,6 +253,34 @@ pub struct ValidateArgs {
     /// Language of labels
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: Lang,
+}
+
+impl ValidateArgs {
+    /// The format asked for, or the one --output's extension names.
+    pub fn effective_format(&self) -> ValidateFormat {
+        if let Some(f) = self.format {
+            return f;
+        }
+        match self.output.as_deref().and_then(format_of_extension) {
+            Some(Format::Xlsx) => ValidateFormat::Xlsx,
+            Some(Format::Csv) => ValidateFormat::Csv,
+            Some(Format::Json) => ValidateFormat::Json,
+            Some(Format::Markdown) => ValidateFormat::Markdown,
+            _ => ValidateFormat::Table,
+        }
+    }
+}
+
+/// The format a file name's extension names (any case).
+fn format_of_extension(path: &std::path::Path) -> Option<Format> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" => Some(Format::Xlsx),
+        "csv" => Some(Format::Csv),
+        "json" => Some(Format::Json),
+        "md" | "markdown" => Some(Format::Markdown),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -289,7 +310,13 @@ pub struct RatesArgs {
     pub period: PeriodArgs,
     /// Group by one or more of: prefecture, county, channel, source,
     /// dispute_type, month (comma-separated, e.g. prefecture,channel)
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "prefecture")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "prefecture",
+        hide_possible_values = true
+    )]
     pub by: Vec<Dimension>,
     #[command(flatten)]
     pub judgement: JudgementArgs,
@@ -339,7 +366,13 @@ pub struct HotlineArgs {
     pub period: PeriodArgs,
     /// Group by one or more of: prefecture, county, category, handling, month
     /// (comma-separated)
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "prefecture")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "prefecture",
+        hide_possible_values = true
+    )]
     pub by: Vec<Dimension>,
     /// A ticket closed within this many days (24-hour periods of elapsed
     /// time) counts as on time

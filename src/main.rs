@@ -15,7 +15,8 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{}{err:#}", Message::ErrorPrefix);
+            let text = disputes::render::for_terminal(&format!("{err:#}"));
+            eprintln!("{}{text}", Message::ErrorPrefix);
             ExitCode::from(2)
         }
     }

@@ -126,6 +126,15 @@ pub enum Message {
         column: String,
         value: String,
     },
+    AmountTooLarge {
+        column: String,
+        value: String,
+        max: String,
+    },
+    ResavedId {
+        column: String,
+        value: String,
+    },
     CountyNotInPrefecture {
         column: String,
         value: String,
@@ -298,6 +307,10 @@ pub enum Message {
         path: String,
     },
     CannotWriteStdout,
+    OutputIsInput {
+        output: String,
+        input: String,
+    },
     CannotBuildWorkbook {
         path: String,
     },
@@ -308,6 +321,11 @@ pub enum Message {
         detail: String,
         tables: String,
     },
+    QueryTooLarge {
+        terms: usize,
+        depth: usize,
+    },
+    QueryReadsFiles,
     // --- how a run ends ---
     ErrorPrefix,
     WarningPrefix,
@@ -386,6 +404,20 @@ impl Message {
                 format!("{column} {value} 大于 {max}，不像是人数（可能填了电话号码或编号）"),
                 format!(
                     "{column} {value} is above {max}, too many to be a number of people (a phone number or an id?)"
+                ),
+            ),
+            ResavedId { column, value } => t(
+                format!(
+                    "{column} {value} 末尾是一串 0，而这一列的其他编号不是：像是 Excel 把编号显示成科学计数法后又被另存，末尾的数字已丢失；请从系统重新导出，并把这一列设为文本格式"
+                ),
+                format!(
+                    "{column} {value} ends in a run of zeros where the column's other ids do not: it looks re-saved from Excel's scientific notation, its last digits lost; re-export it with the column formatted as text"
+                ),
+            ),
+            AmountTooLarge { column, value, max } => t(
+                format!("{column} {value} 超过 {max} 元（10亿），不像是一件案件的金额（可能填了电话号码或编号）"),
+                format!(
+                    "{column} {value} is above {max} yuan, too much for one case (a phone number or an id?)"
                 ),
             ),
             Negative { column, value } => t(
@@ -651,8 +683,8 @@ impl Message {
                 format!("--by {by}: {what} can be grouped by {allowed}"),
             ),
             SlaDays => t(
-                "--sla-days 必须是正数（天）".into(),
-                "--sla-days must be a positive number of days".into(),
+                "--sla-days 必须是 0 到 3650 之间的天数".into(),
+                "--sla-days must be a number of days above 0 and at most 3650".into(),
             ),
             LinkDays => t(
                 "--link-days 必须在 0 到 36500 天之间".into(),
@@ -678,6 +710,14 @@ impl Message {
                 format!("{path}：无法写入"),
                 format!("{path}: cannot write"),
             ),
+            OutputIsInput { output, input } => t(
+                format!(
+                    "{output}：这会写到输入 {input} 上（同一个文件、包含它的文件夹，或数据文件夹里）；输入文件只读不写，请换一个输出位置"
+                ),
+                format!(
+                    "{output}: this would write over the input {input} (the same file, a folder holding it, or inside the data folder); inputs are only ever read: choose another place for the output"
+                ),
+            ),
             CannotWriteStdout => t(
                 "无法写到标准输出".into(),
                 "cannot write to standard output".into(),
@@ -697,6 +737,18 @@ impl Message {
                 format!(
                     "the query failed: {detail}\n\nTables and their columns (disputes query --schema for types):\n{tables}"
                 ),
+            ),
+            QueryTooLarge { terms, depth } => t(
+                format!(
+                    "查询太大：最多 {terms} 个 AND/OR 条件、{depth} 层括号；请拆成几个查询，或改用 IN (…) 列出取值"
+                ),
+                format!(
+                    "the query is too large: at most {terms} AND/OR terms and {depth} levels of brackets; split it, or list values with IN (…)"
+                ),
+            ),
+            QueryReadsFiles => t(
+                "SQL 只能查询工具提供的表（mediation、hotline、regions），不能读取文件".into(),
+                "SQL reads only the tables the tool gives it (mediation, hotline, regions), never a file".into(),
             ),
             ErrorPrefix => t("disputes：错误：".into(), "disputes: error: ".into()),
             WarningPrefix => t("disputes：警告：".into(), "disputes: warning: ".into()),

@@ -117,18 +117,68 @@ impl Period {
         Ok(Period { from, to })
     }
 
-    /// `2023-06-01..2023-06-30`, with `…` for an open end.
+    /// `2023年6月1日至2023年6月30日` / `2023-06-01..2023-06-30`, an open
+    /// end said as such.
     pub fn label(&self, lang: crate::Lang) -> String {
-        match (self.from, self.to) {
-            (None, None) => match lang {
-                crate::Lang::Zh => "全部日期".to_string(),
-                crate::Lang::En => "all dates".to_string(),
-            },
-            (f, t) => format!(
+        let zh_day = |d: NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+        match (self.from, self.to, lang) {
+            (None, None, crate::Lang::Zh) => "全部日期".to_string(),
+            (None, None, crate::Lang::En) => "all dates".to_string(),
+            (Some(f), Some(t), crate::Lang::Zh) => format!("{}至{}", zh_day(f), zh_day(t)),
+            (Some(f), None, crate::Lang::Zh) => format!("{}起", zh_day(f)),
+            (None, Some(t), crate::Lang::Zh) => format!("截至{}", zh_day(t)),
+            (f, t, crate::Lang::En) => format!(
                 "{}..{}",
                 f.map_or("…".to_string(), |d| d.to_string()),
                 t.map_or("…".to_string(), |d| d.to_string())
             ),
+        }
+    }
+
+    /// How a named period reads: `2023年6月`, `2023年第二季度`,
+    /// `2023年下半年`, `2023年` (English: `June 2023`, `2023 Q2`, …).
+    pub fn display_name(folder_name: &str, lang: crate::Lang) -> String {
+        let zh = lang == crate::Lang::Zh;
+        let (year, rest) = folder_name.split_at(folder_name.len().min(4));
+        let months = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match rest.chars().next() {
+            Some('-') => {
+                let m: usize = rest[1..].parse().unwrap_or(1);
+                if zh {
+                    format!("{year}年{m}月")
+                } else {
+                    format!("{} {year}", months[m.clamp(1, 12) - 1])
+                }
+            }
+            Some('Q') => {
+                let q = &rest[1..];
+                let q_zh = ["一", "二", "三", "四"];
+                match (zh, q.parse::<usize>()) {
+                    (true, Ok(n @ 1..=4)) => format!("{year}年第{}季度", q_zh[n - 1]),
+                    _ => format!("{year} Q{q}"),
+                }
+            }
+            Some('H') => match (zh, &rest[1..]) {
+                (true, "1") => format!("{year}年上半年"),
+                (true, _) => format!("{year}年下半年"),
+                (false, "1") => format!("first half of {year}"),
+                (false, _) => format!("second half of {year}"),
+            },
+            _ if zh => format!("{year}年"),
+            _ => year.to_string(),
         }
     }
 

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::io::Read;
-
 use common::*;
 
 /// Cases whose text cells look like formulas to Excel; the id is all digits
@@ -19,19 +17,6 @@ fn injection_fixture(ws: &Workspace) {
             "420100202306000003,court,襄阳,谷城县,仲裁委派,,-2,=cmd,2023-05-01,2023-06-03,success,1,500,500",
         ]),
     );
-}
-
-/// The text of one file inside an xlsx (a zip archive).
-fn xlsx_part(path: &std::path::Path, part: &str) -> String {
-    let file = std::fs::File::open(path).unwrap();
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut text = String::new();
-    archive
-        .by_name(part)
-        .unwrap_or_else(|_| panic!("{part} in {}", path.display()))
-        .read_to_string(&mut text)
-        .unwrap();
-    text
 }
 
 #[test]

@@ -254,7 +254,10 @@ fn json_output_parses_back_to_the_same_rows() {
     assert_eq!(run.code, 0);
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     let rows = json.as_array().unwrap();
-    assert_eq!(rows.len(), 17);
+    // 17 prefectures, then the province total.
+    assert_eq!(rows.len(), 18);
+    assert_eq!(rows[17]["row"], "total");
+    assert_eq!(rows[0]["row"], "group");
     assert_eq!(rows[0]["prefecture_code"], 420100);
     assert_eq!(rows[0]["successes"], 54);
     assert!((rows[0]["success_rate"].as_f64().unwrap() - 54.0 / 93.0).abs() < 1e-12);

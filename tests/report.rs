@@ -228,7 +228,7 @@ fn the_headline_compares_with_the_previous_month_and_says_where_data_ends() {
     // The sample starts in 2023, so June 2022 is outside the data.
     assert!(md.contains("较上年同期：数据未覆盖"), "{md}");
     let headline = std::fs::read_to_string(out.join("headline.csv")).unwrap();
-    assert!(headline.contains("previous,2023-05-01..2023-05-31,success_rate,"));
+    assert!(headline.contains("previous,2023年5月1日至2023年5月31日,success_rate,"));
     assert!(!headline.contains("year_ago"));
 }
 
@@ -248,7 +248,7 @@ fn an_existing_folder_is_replaced_only_with_force() {
     assert!(
         std::fs::read_to_string(out.join("report.md"))
             .unwrap()
-            .contains("2023-06-01..2023-06-30")
+            .contains("2023年6月1日至2023年6月30日")
     );
     // No staging folders left behind.
     let leftovers: Vec<String> = files_in(&ws.path(""))
@@ -317,6 +317,7 @@ fn county_tables_cover_the_prefectures_below_or_all() {
         "csv",
     ]);
     let (_, county_rows) = parse_csv(&rates.stdout);
+    // The report's county table is a subset: it carries no total row.
     assert_eq!(
         all_rows, county_rows,
         "--counties all is the `rates --by county` table"

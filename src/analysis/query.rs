@@ -32,6 +32,66 @@ pub struct QueryTables {
     tables: Vec<(&'static str, DataFrame)>,
 }
 
+/// The stack of the thread a query is planned and run on.
+const QUERY_STACK_BYTES: usize = 256 << 20;
+
+/// At most this many AND/OR terms and this deep a nesting of brackets.
+const MAX_TERMS: usize = 2_000;
+const MAX_DEPTH: usize = 200;
+
+/// Why a statement is too large to plan, if it is.
+fn too_large(sql: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for c in sql.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let terms = sql
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| w.eq_ignore_ascii_case("and") || w.eq_ignore_ascii_case("or"))
+        .count();
+    (terms > MAX_TERMS || deepest > MAX_DEPTH).then(|| {
+        crate::messages::Message::QueryTooLarge {
+            terms: MAX_TERMS,
+            depth: MAX_DEPTH,
+        }
+        .to_string()
+    })
+}
+
+/// The engine's table functions read files (`read_csv('/etc/passwd')`):
+/// a statement that names one is refused, so SQL sees only our tables.
+fn reads_files(sql: &str) -> Option<String> {
+    let lower = sql.to_lowercase();
+    [
+        "read_csv",
+        "read_parquet",
+        "read_ipc",
+        "read_json",
+        "read_ndjson",
+        "scan_",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+    .then(|| crate::messages::Message::QueryReadsFiles.to_string())
+}
+
+/// The message of a panic inside the engine.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the SQL engine failed".to_string())
+}
+
 /// Region names by code, as an expression on a code column.
 fn region_names(code: &str, regions: &RegionTable) -> Expr {
     let (codes, names): (Vec<u32>, Vec<String>) =
@@ -182,17 +242,43 @@ impl QueryTables {
             .join("\n")
     }
 
-    /// Runs one SQL statement over the tables.
+    /// Runs one SQL statement over the tables. Only these tables can be
+    /// read (the engine is built without its file readers); a statement
+    /// too large to plan is refused; a failure inside the engine is an
+    /// error, never a crash.
     pub fn run(&self, sql: &str) -> Result<DataFrame, QueryError> {
-        let mut ctx = SQLContext::new();
-        for (name, df) in &self.tables {
-            ctx.register(name, df.clone().lazy());
+        let fail = |message: String| QueryError {
+            message,
+            tables: self.listing(),
+        };
+        if let Some(why) = too_large(sql).or_else(|| reads_files(sql)) {
+            return Err(fail(why));
         }
-        ctx.execute(sql)
-            .and_then(|lf| lf.collect())
-            .map_err(|e| QueryError {
-                message: e.to_string(),
-                tables: self.listing(),
-            })
+        let run = || {
+            let mut ctx = SQLContext::new();
+            for (name, df) in &self.tables {
+                ctx.register(name, df.clone().lazy());
+            }
+            ctx.execute(sql).and_then(|lf| lf.collect())
+        };
+        // Deep expressions recurse: plan them on a thread with room to.
+        let outcome = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(QUERY_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    let quiet = std::panic::take_hook();
+                    std::panic::set_hook(Box::new(|_| {}));
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+                    std::panic::set_hook(quiet);
+                    result
+                })
+                .map(|handle| handle.join())
+        });
+        match outcome {
+            Ok(Ok(Ok(Ok(frame)))) => Ok(frame),
+            Ok(Ok(Ok(Err(e)))) => Err(fail(e.to_string())),
+            Ok(Ok(Err(panic))) | Ok(Err(panic)) => Err(fail(panic_text(panic.as_ref()))),
+            Err(e) => Err(fail(e.to_string())),
+        }
     }
 }

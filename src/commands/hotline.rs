@@ -24,8 +24,21 @@ const HOTLINE_DIMENSIONS: [Dimension; 5] = [
 ];
 
 pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
-    let by = super::dimensions(&args.by, &HOTLINE_DIMENSIONS, "hotline tickets")?;
-    if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
+    super::refuse_overwriting_inputs(
+        &args.input,
+        &args
+            .output
+            .output
+            .iter()
+            .map(|p| p.as_path())
+            .collect::<Vec<_>>(),
+    )?;
+    let by = super::dimensions(
+        &args.by,
+        &HOTLINE_DIMENSIONS,
+        disputes::messages::pick("热线工单", "hotline tickets"),
+    )?;
+    if !(args.sla_days > 0.0 && args.sla_days <= super::MAX_SLA_DAYS) {
         return Err(Message::SlaDays.into());
     }
     let (logs, regions, filters) =

@@ -41,6 +41,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 pub const DEFAULT_DATA_DIR: &str = "sample_data";
 
+/// The longest `--sla-days` taken: ten years.
+pub const MAX_SLA_DAYS: f64 = 3650.0;
+
 /// The region table in use: `--regions FILE` or the built-in Hubei one.
 pub fn region_table(input: &InputArgs) -> Result<RegionTable> {
     match &input.regions {
@@ -78,9 +81,82 @@ pub fn input_files(input: &InputArgs) -> Result<Inputs> {
     Ok(inputs)
 }
 
+/// A path made absolute with its symbolic links resolved, as far as it
+/// exists (an output need not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let absolute = std::env::current_dir()
+        .map(|d| d.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => resolved(parent).join(name),
+        _ => absolute,
+    }
+}
+
+/// Input files are only ever read: refuses (exit 2, before anything is
+/// read or written) an output that is an input file, a folder that holds
+/// one, or a path inside the data folder.
+pub fn refuse_overwriting_inputs(input: &InputArgs, outputs: &[&Path]) -> Result<()> {
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let inputs = input_files(input)?;
+    let data_dir = match (
+        &input.data,
+        inputs.hotline.is_empty() && inputs.mediation.is_empty(),
+    ) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, true) => Some(PathBuf::from(DEFAULT_DATA_DIR)),
+        (None, false) => None,
+    };
+    let files: Vec<PathBuf> = inputs
+        .hotline
+        .iter()
+        .chain(&inputs.mediation)
+        .chain(&inputs.by_header)
+        .map(|p| resolved(p))
+        .collect();
+    let folder = data_dir.as_deref().map(resolved);
+    for output in outputs {
+        if is_stdout(output) {
+            continue;
+        }
+        let out = resolved(output);
+        let clash = files
+            .iter()
+            .find(|f| **f == out || f.starts_with(&out))
+            .cloned()
+            .or_else(|| {
+                folder
+                    .clone()
+                    .filter(|d| out.starts_with(d) || d.starts_with(&out))
+            });
+        if let Some(input) = clash {
+            return Err(Message::OutputIsInput {
+                output: output.display().to_string(),
+                input: input.display().to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `-` as an output: standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// A warning on standard error, in the run's language.
 pub fn warn(message: impl std::fmt::Display) {
-    eprintln!("{}{message}", Message::WarningPrefix);
+    eprintln!(
+        "{}{}",
+        Message::WarningPrefix,
+        render::for_terminal(&message.to_string())
+    );
 }
 
 /// Reads, checks and merges the input; an unusable file ends the run.
@@ -191,7 +267,7 @@ pub fn emit_with(
     let for_people = matches!(format, Format::Table | Format::Markdown);
     if !for_people {
         for line in accounting.iter().chain(remarks) {
-            eprintln!("{line}");
+            eprintln!("{}", render::for_terminal(line));
         }
     }
     if let (Format::Xlsx, Some(path)) = (format, &output.output) {
@@ -207,8 +283,10 @@ pub fn emit_with(
     if for_people {
         for remark in remarks {
             match format {
-                Format::Markdown => text.push_str(&format!("\n- {remark}")),
-                _ => text.push_str(&format!("{remark}\n")),
+                Format::Markdown => {
+                    text.push_str(&format!("\n- {}", render::markdown::escape(remark)))
+                }
+                _ => text.push_str(&format!("{}\n", render::for_terminal(remark))),
             }
         }
         if format == Format::Markdown && !remarks.is_empty() {

@@ -12,6 +12,15 @@ use disputes::tables::query::{frame_table, schema_table};
 use crate::cli::QueryArgs;
 
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
+    super::refuse_overwriting_inputs(
+        &args.input,
+        &args
+            .output
+            .output
+            .iter()
+            .map(|p| p.as_path())
+            .collect::<Vec<_>>(),
+    )?;
     let (logs, regions) = super::load(&args.input)?;
     let tables = QueryTables::new(&logs, &regions, args.unmask)?;
     if args.schema {
@@ -21,7 +30,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     match &args.sql {
         Some(sql) => {
             let frame = tables.run(sql)?;
-            super::emit(&frame_table(&frame, sql)?, &args.output, &[])?;
+            super::emit(&frame_table(&frame, sql, args.unmask)?, &args.output, &[])?;
             Ok(ExitCode::SUCCESS)
         }
         None => prompt(&tables, args),
@@ -57,7 +66,7 @@ fn prompt(tables: &QueryTables, args: &QueryArgs) -> Result<ExitCode> {
                     _ => match tables
                         .run(sql)
                         .map_err(anyhow::Error::from)
-                        .and_then(|f| Ok(frame_table(&f, sql)?))
+                        .and_then(|f| Ok(frame_table(&f, sql, args.unmask)?))
                     {
                         Ok(table) => print!("{}", render::render(&table, Format::Table, &opts)),
                         Err(e) => eprintln!("{e:#}"),

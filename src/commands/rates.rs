@@ -24,7 +24,20 @@ const RATES_DIMENSIONS: [Dimension; 6] = [
 ];
 
 pub fn run(args: &RatesArgs) -> Result<ExitCode> {
-    let by = super::dimensions(&args.by, &RATES_DIMENSIONS, "mediation cases")?;
+    super::refuse_overwriting_inputs(
+        &args.input,
+        &args
+            .output
+            .output
+            .iter()
+            .map(|p| p.as_path())
+            .collect::<Vec<_>>(),
+    )?;
+    let by = super::dimensions(
+        &args.by,
+        &RATES_DIMENSIONS,
+        disputes::messages::pick("调解案件", "mediation cases"),
+    )?;
     let (logs, regions, filters) =
         super::load_filtered(&args.input, &args.filters, &[LogKind::Mediation])?;
     let opts = RatesOptions {

@@ -22,7 +22,7 @@ use crate::cli::ReportArgs;
 pub const REPORTS_DIR: &str = "reports";
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
-    if !(args.sla_days > 0.0 && args.sla_days.is_finite()) {
+    if !(args.sla_days > 0.0 && args.sla_days <= super::MAX_SLA_DAYS) {
         return Err(Message::SlaDays.into());
     }
     if !(0..=super::referral::MAX_LINK_DAYS).contains(&args.link_days) {
@@ -49,6 +49,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new(REPORTS_DIR).join(&period_name));
+    super::refuse_overwriting_inputs(&args.input, &[out.as_path()])?;
     if out.exists() && !args.force {
         return Err(Message::ReportExists {
             folder: out.display().to_string(),

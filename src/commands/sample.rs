@@ -29,8 +29,8 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
     if from > to {
         bail!("--from {} is after --to {}", args.from, args.to);
     }
-    if !(args.scale > 0.0 && args.scale.is_finite()) {
-        bail!("--scale must be a positive number");
+    if !(args.scale > 0.0 && args.scale <= 100_000.0) {
+        bail!("--scale must be above 0 and at most 100000");
     }
     let opts = SampleOptions {
         seed: args.seed,

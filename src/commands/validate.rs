@@ -17,11 +17,19 @@ use disputes::tables::accounting;
 use crate::cli::{OutputArgs, ValidateArgs, ValidateFormat};
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
+    let outputs: Vec<&std::path::Path> = args
+        .output
+        .iter()
+        .chain(&args.rejects)
+        .map(|p| p.as_path())
+        .collect();
+    super::refuse_overwriting_inputs(&args.input, &outputs)?;
     let (logs, _) = super::load(&args.input)?;
     if let Some(path) = &args.rejects {
         write_rejects(path, &logs.rejects)?;
     }
-    let text = match args.format {
+    let format = args.effective_format();
+    let text = match format {
         ValidateFormat::Json => render::json::accounting(&logs.files, &logs.rejects),
         ValidateFormat::Table => render::terminal::accounting(
             &accounting::files_table(&logs.files, args.lang),
@@ -29,7 +37,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             args.lang,
         ),
         ValidateFormat::Csv | ValidateFormat::Markdown | ValidateFormat::Xlsx => {
-            let format = match args.format {
+            let format = match format {
                 ValidateFormat::Csv => Format::Csv,
                 ValidateFormat::Markdown => Format::Markdown,
                 _ => Format::Xlsx,

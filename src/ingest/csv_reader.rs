@@ -576,7 +576,18 @@ fn scan(
             }
             let breaks = count_lines(i + 1, close.unwrap_or(n));
             let within = breaks as usize <= MAX_QUOTED_LINES;
+            // A quote that spans lines and closes in the middle of a cell
+            // (`欠"薪`) was a stray one, whatever it balanced.
+            let closes_mid_cell = close.is_some_and(|q| {
+                breaks > 0
+                    && bytes
+                        .get(q + 1)
+                        .is_some_and(|&b| b != delimiter && b != newline && b != b'\r')
+            });
             match close {
+                Some(_) if closes_mid_cell => {
+                    pos = s.set_aside_line(bytes, i, newline, StructuralProblem::StrayQuote);
+                }
                 Some(q) if within => {
                     if breaks > 0 && s.multiline_quote.is_none() {
                         s.multiline_quote = Some(i);
@@ -921,7 +932,10 @@ mod tests {
         assert_eq!(lines, vec![2]);
         assert_eq!(
             rejected,
-            [(3, StructuralProblem::TotalRow), (4, StructuralProblem::TotalRow)]
+            [
+                (3, StructuralProblem::TotalRow),
+                (4, StructuralProblem::TotalRow)
+            ]
         );
     }
 

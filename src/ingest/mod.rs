@@ -521,4 +521,101 @@ mod tests {
         assert!(blocks.mediation.equals_missing(&whole.mediation));
         assert!(blocks.hotline.equals_missing(&whole.hotline));
     }
+
+    /// A small seeded generator (splitmix64), so every run damages the
+    /// files the same way.
+    struct Damage(u64);
+
+    impl Damage {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+
+        /// Bit flips, cut lines, stray quotes, stray line breaks.
+        fn apply(&mut self, bytes: &mut Vec<u8>) {
+            for _ in 0..1 + self.below(4) {
+                let at = self.below(bytes.len());
+                match self.below(5) {
+                    0 => bytes[at] ^= 1 << self.below(8),
+                    1 => {
+                        let end = (at + self.below(400)).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                    2 => bytes.insert(at, b'"'),
+                    3 => bytes.insert(at, if self.below(2) == 0 { b'\r' } else { b'\n' }),
+                    _ => bytes.splice(at..at, b", \"".iter().copied()).for_each(drop),
+                }
+                if bytes.is_empty() {
+                    bytes.push(b'\n');
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn randomly_damaged_exports_stay_usable_and_add_up() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+        let regions = RegionTable::hubei();
+        let originals: Vec<(LogKind, Vec<u8>)> = vec![
+            (
+                LogKind::Mediation,
+                std::fs::read(dir.join("mediation_2023-01_2023-07.csv")).unwrap(),
+            ),
+            (
+                LogKind::Mediation,
+                std::fs::read(dir.join("mediation_2023-06_2023-12.csv")).unwrap(),
+            ),
+        ];
+        let work = tempfile::tempdir().unwrap();
+        let mut damage = Damage(2026);
+        for round in 0..300 {
+            let (kind, original) = &originals[round % originals.len()];
+            let header_end = original.iter().position(|&b| b == b'\n').unwrap();
+            let mut bytes = original.clone();
+            damage.apply(&mut bytes);
+            let header_intact =
+                bytes.len() > header_end && bytes[..=header_end] == original[..=header_end];
+            let path = work.path().join(format!("m{round}.csv"));
+            std::fs::write(&path, &bytes).unwrap();
+            let inputs = Inputs {
+                mediation: vec![path.clone()],
+                ..Inputs::default()
+            };
+            let opts = LoadOptions {
+                encoding: None,
+                regions: &regions,
+                block_bytes: 64 << 10,
+                sheets: &[],
+            };
+            assert_eq!(*kind, LogKind::Mediation);
+            match load(&inputs, &opts) {
+                Ok(logs) => {
+                    for f in &logs.files {
+                        assert_eq!(
+                            f.read,
+                            f.accepted + f.duplicates + f.superseded + f.rejected,
+                            "round {round}: {f:?}"
+                        );
+                        assert_eq!(f.rejected, logs.rejects.len(), "round {round}");
+                    }
+                    assert_eq!(
+                        logs.mediation.height(),
+                        logs.files.iter().map(|f| f.accepted).sum::<usize>()
+                    );
+                }
+                Err(e) => assert!(
+                    !header_intact,
+                    "round {round}: the whole file was lost: {e}"
+                ),
+            }
+        }
+    }
 }

@@ -6,10 +6,16 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::regions::fold_full_width;
 
-/// Excel's day 0: serial 1 is 1900-01-01 and serial 60 the phantom
-/// 1900-02-29, so counting from 1899-12-30 is right from 1900-03-01 on.
-fn excel_epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date")
+/// Excel's day 0. Serial 1 is 1900-01-01, so below 60 the count runs from
+/// 1899-12-31; Excel also counts a phantom 1900-02-29 as serial 60, so from
+/// serial 61 (1900-03-01) on it runs from 1899-12-30.
+fn excel_epoch(serial: f64) -> NaiveDate {
+    let (y, m, d) = if serial < 60.0 {
+        (1899, 12, 31)
+    } else {
+        (1899, 12, 30)
+    };
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
 fn fold(raw: &str) -> String {
@@ -22,7 +28,10 @@ fn fold(raw: &str) -> String {
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let s = fold(raw);
     if let Some(days) = excel_serial(&s) {
-        return (days.fract() == 0.0).then(|| serial_to_datetime(days).date());
+        return (days.fract() == 0.0)
+            .then(|| serial_to_datetime(days))
+            .flatten()
+            .map(|d| d.date());
     }
     let (date, rest) = split_date(&s)?;
     if rest.is_empty() || parse_time(rest).is_some() {
@@ -38,7 +47,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
 pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
     let s = fold(raw);
     if let Some(days) = excel_serial(&s) {
-        return Some(serial_to_datetime(days));
+        return serial_to_datetime(days);
     }
     let (date, rest) = split_date(&s)?;
     if rest.is_empty() {
@@ -62,9 +71,14 @@ fn excel_serial(s: &str) -> Option<f64> {
     (value >= 1.0).then_some(value)
 }
 
-fn serial_to_datetime(days: f64) -> NaiveDateTime {
+/// An Excel serial as Excel reads it: 1 = 1900-01-01, 61 = 1900-03-01;
+/// none for serial 60, the 1900-02-29 that Excel counts but never was.
+fn serial_to_datetime(days: f64) -> Option<NaiveDateTime> {
+    if (60.0..61.0).contains(&days) {
+        return None;
+    }
     let seconds = (days * 86_400.0).round() as i64;
-    excel_epoch().and_time(NaiveTime::MIN) + Duration::seconds(seconds)
+    Some(excel_epoch(days).and_time(NaiveTime::MIN) + Duration::seconds(seconds))
 }
 
 /// Reads the date at the front of `s`; returns it and what follows, with
@@ -158,6 +172,9 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
         .trim_start_matches(['¥', '￥'])
         .trim_end_matches('元')
         .trim();
+    if s.contains(',') && !grouped_by_thousands(s) {
+        return None;
+    }
     let plain: String = s.chars().filter(|&c| c != ',').collect();
     if plain.is_empty()
         || !plain
@@ -167,6 +184,17 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
         return None;
     }
     plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Commas only as thousands separators: `1,234`, `-12,345.50`, `1,234,567`
+/// (one to three digits, then groups of exactly three), never `1,2,3`.
+fn grouped_by_thousands(s: &str) -> bool {
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let whole = unsigned.split('.').next().unwrap_or("");
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
 }
 
 /// A whole number (`3`, also `3.0` as Excel may write it).
@@ -195,30 +223,100 @@ pub fn mask_phone(digits: &str) -> String {
     }
 }
 
-/// Masks every run of exactly 11 digits that looks like a mobile number
-/// (1[3-9]…) inside free text, e.g. a phone typed into the wrong column
-/// and quoted in a reject reason.
-pub fn mask_phones_in(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        let b = digits.as_bytes();
-        if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
-            out.push_str(&mask_phone(digits));
-        } else {
-            out.push_str(digits);
-        }
-        digits.clear();
+/// The digit a character stands for (ASCII or full-width).
+fn digit_of(c: char) -> Option<char> {
+    let f = fold_full_width(c);
+    f.is_ascii_digit().then_some(f)
+}
+
+/// A mobile number's 11 digits (1[3-9]…), after a country code 86.
+fn mobile(digits: &str, plus: bool) -> Option<&str> {
+    let d = match digits.strip_prefix("86") {
+        Some(rest) if plus || digits.len() == 13 => rest,
+        _ if plus => return None,
+        _ => digits,
     };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(c);
+    let b = d.as_bytes();
+    (b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])).then_some(d)
+}
+
+/// A mobile number typed at `chars[i..]`: `13987654321`, `139-8765-4321`,
+/// `139 8765 4321`, `+86 139 8765 4321`, `+8613987654321`, full-width
+/// digits. Returns where it ends and its 11 digits.
+fn phone_at(chars: &[char], i: usize) -> Option<(usize, String)> {
+    let mut j = i;
+    let plus = fold_full_width(chars[j]) == '+';
+    if plus {
+        j += 1;
+    }
+    // Up to four groups of digits, each separated by one space or dash.
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    loop {
+        let mut group = String::new();
+        while let Some(d) = chars.get(j).copied().and_then(digit_of) {
+            group.push(d);
+            j += 1;
+        }
+        if group.is_empty() {
+            break;
+        }
+        groups.push((group, j));
+        let separated = chars
+            .get(j)
+            .is_some_and(|&c| matches!(fold_full_width(c), ' ' | '-'))
+            && chars.get(j + 1).copied().and_then(digit_of).is_some();
+        if !separated || groups.len() == 4 {
+            break;
+        }
+        j += 1;
+    }
+    let mut digits = String::new();
+    for (group, end) in &groups {
+        digits.push_str(group);
+        if let Some(d) = mobile(&digits, plus) {
+            return Some((*end, d.to_string()));
+        }
+        if digits.len() > 13 {
+            break;
         }
     }
-    flush(&mut digits, &mut out);
+    None
+}
+
+/// Masks every mobile number inside free text, in any of the forms people
+/// type (see [`phone_at`]), e.g. a phone typed into the wrong column and
+/// quoted in a reject reason. Other runs of digits (ids, dates) stay.
+pub fn mask_phones_in(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let starts = digit_of(c).is_some()
+            || (fold_full_width(c) == '+'
+                && chars.get(i + 1).copied().and_then(digit_of).is_some());
+        let after_digit = i > 0 && digit_of(chars[i - 1]).is_some();
+        if starts && !after_digit {
+            if let Some((end, digits)) = phone_at(&chars, i) {
+                out.push_str(&mask_phone(&digits));
+                i = end;
+                continue;
+            }
+            // Not a phone: copy the run of digits whole.
+            out.push(c);
+            i += 1;
+            while let Some(&d) = chars.get(i) {
+                if digit_of(d).is_none() {
+                    break;
+                }
+                out.push(d);
+                i += 1;
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
     out
 }
 
@@ -353,6 +451,65 @@ mod tests {
         assert_eq!(parse_integer("3.0"), Some(3));
         assert_eq!(parse_integer("3.5"), None);
         assert_eq!(parse_integer("three"), None);
+    }
+
+    #[test]
+    fn phones_in_every_typed_form_are_masked() {
+        for typed in [
+            "13987654321",
+            "139-8765-4321",
+            "139 8765 4321",
+            "+86 139 8765 4321",
+            "+8613987654321",
+            "8613987654321",
+            "１３９８７６５４３２１",
+            "139－8765－4321",
+            "+86-139-8765-4321",
+        ] {
+            let masked = mask_phones_in(&format!("电话{typed}，请回电"));
+            assert_eq!(masked, "电话139****4321，请回电", "{typed}");
+        }
+        assert_eq!(
+            mask_phones_in("13987654321 13912345678"),
+            "139****4321 139****5678"
+        );
+    }
+
+    #[test]
+    fn other_digits_are_not_masked() {
+        for text in [
+            "RX2023060100123",
+            "2023-06-01 13:00",
+            "45078.375",
+            "4.20106E+17",
+            "12345678901",
+            "420106000000000000",
+            "1,234,567",
+        ] {
+            assert_eq!(mask_phones_in(text), text);
+        }
+    }
+
+    #[test]
+    fn excel_serials_count_as_excel_counts_them() {
+        // Excel: 1 = 1900-01-01, 59 = 1900-02-28, 60 = the phantom
+        // 1900-02-29, 61 = 1900-03-01, 45078 = 2023-06-01.
+        assert_eq!(parse_date("1"), Some(d(1900, 1, 1)));
+        assert_eq!(parse_date("59"), Some(d(1900, 2, 28)));
+        assert_eq!(parse_date("60"), None);
+        assert_eq!(parse_datetime("60.5"), None);
+        assert_eq!(parse_date("61"), Some(d(1900, 3, 1)));
+        assert_eq!(parse_date("45078"), Some(d(2023, 6, 1)));
+    }
+
+    #[test]
+    fn thousands_separators_only_in_groups_of_three() {
+        assert_eq!(parse_decimal("1,234"), Some(1234.0));
+        assert_eq!(parse_decimal("12,345.50"), Some(12345.5));
+        assert_eq!(parse_decimal("-1,234,567"), Some(-1234567.0));
+        for bad in ["1,2,3", "12,34", "1234,567", ",123", "1,,234", "1,234,56"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
     }
 
     #[test]

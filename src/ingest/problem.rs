@@ -17,6 +17,7 @@ pub enum Problem {
     ClosingDateNotAllowed = 7,
     ClosedBeforeReceived = 8,
     SettledWithoutSuccess = 9,
+    ResavedId = 10,
     // Records that cannot become rows at all.
     TotalRow = 19,
     Ragged = 20,
@@ -28,7 +29,7 @@ pub enum Problem {
 
 impl Problem {
     /// The row rules, in the order they are tried.
-    pub const RULES: [Problem; 9] = [
+    pub const RULES: [Problem; 10] = [
         Problem::MissingRequired,
         Problem::Unparseable,
         Problem::OutOfRange,
@@ -38,6 +39,7 @@ impl Problem {
         Problem::ClosingDateNotAllowed,
         Problem::ClosedBeforeReceived,
         Problem::SettledWithoutSuccess,
+        Problem::ResavedId,
     ];
 
     /// Stable machine name (CSV/JSON, counting rejects by problem).
@@ -95,6 +97,11 @@ impl Problem {
             Problem::UnclosedQuote => ("unclosed_quote", "引号未闭合", "unclosed quote"),
             Problem::Undecodable => ("undecodable", "无法解码的字节", "undecodable bytes"),
             Problem::TotalRow => ("total_row", "合计行", "total row"),
+            Problem::ResavedId => (
+                "resaved_id",
+                "编号像是科学计数法另存后丢了末位",
+                "id looks re-saved from Excel's scientific notation",
+            ),
             Problem::StrayQuote => ("stray_quote", "引号不成对", "stray quote"),
             Problem::ErrorCell => ("error_cell", "Excel错误值", "Excel error value"),
         }

@@ -20,6 +20,18 @@ use crate::regions::{CountyMatch, Level, RegionTable};
 /// Excel's rendering of a long number: `4.20106E+17`.
 const MANGLED_ID_PATTERN: &str = r"^[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$";
 
+/// A number of 12 or more digits ending in 5 zeros: what Excel leaves of an
+/// id it showed as `1.23512E+11` once the file is saved again.
+const RESAVED_ID_PATTERN: &str = r"^[0-9]{7,}0{5}$";
+
+/// The most workers one case or ticket involves: more than any workforce
+/// in one labour dispute, and far fewer than a phone number typed there.
+pub const MAX_WORKERS: i64 = 100_000;
+
+/// The largest amount of one case, in yuan (10亿): above any single labour
+/// dispute, and below any phone number typed there (1.3×10^10 and up).
+pub const MAX_AMOUNT_YUAN: f64 = 1e9;
+
 /// Names of the bookkeeping columns every checked frame carries.
 pub const LINE: &str = "__line";
 const ROW: &str = "__row";
@@ -101,6 +113,8 @@ pub fn check_rows(
     regions: &RegionTable,
 ) -> PolarsResult<CheckedRows> {
     let specs = kind.columns();
+    let cells = fold_ids(&raw.cells, header, specs)?;
+    let resaved = resaved_id_columns(&cells, header, specs)?;
 
     // 1. Per spec column: ids trimmed (empty as null); other columns as
     //    written, parsed in step 2. Extra columns as they are, and each
@@ -118,9 +132,7 @@ pub fn check_rows(
         exprs.push(col(RawTable::cell_column_name(i)).alias(name));
     }
     let lines = Column::new(LINE.into(), &raw.lines);
-    let mut lf = raw
-        .cells
-        .clone()
+    let mut lf = cells
         .lazy()
         .select(exprs)
         .with_column(lit(lines.as_materialized_series().clone()).alias(LINE))
@@ -195,7 +207,7 @@ pub fn check_rows(
         .with_columns(typed_dates(raw, header, specs)?);
 
     // 3. The first rule each row breaks.
-    let rules = rule_conditions(kind, specs);
+    let rules = rule_conditions(kind, specs, &resaved);
     let mut reject = lit(NULL).cast(DataType::Int32);
     for (condition, code) in rules.into_iter().rev() {
         reject = when(condition).then(lit(code as i32)).otherwise(reject);
@@ -226,6 +238,70 @@ pub fn check_rows(
         rejects.push(describe(raw, header, specs, row as usize, code as u16)?);
     }
     Ok(CheckedRows { accepted, rejects })
+}
+
+/// Ids are compared after width folding: `TJ-FW-１２` is `TJ-FW-12`.
+fn fold_ids(
+    cells: &DataFrame,
+    header: &HeaderMap,
+    specs: &[ColumnSpec],
+) -> PolarsResult<DataFrame> {
+    let mut cells = cells.clone();
+    for (spec, cell) in specs.iter().zip(&header.spec_cells) {
+        let Some(i) = cell else { continue };
+        if spec.ty != ColumnType::Id {
+            continue;
+        }
+        let name = RawTable::cell_column_name(*i);
+        let ids = cells.column(&name)?.str()?.clone();
+        if ids.iter().flatten().all(|v| v.is_ascii()) {
+            continue;
+        }
+        let folded: Vec<Option<String>> = ids
+            .iter()
+            .map(|v| v.map(|v| v.chars().map(crate::regions::fold_full_width).collect()))
+            .collect();
+        cells.replace(&name, Column::new(name.as_str().into(), folded))?;
+    }
+    Ok(cells)
+}
+
+/// The id columns whose round ids (see [`RESAVED_ID_PATTERN`]) look
+/// re-saved: some ids of the column are round and more of them are not.
+/// Judged over the block's ids (a whole file but for the largest).
+fn resaved_id_columns(
+    cells: &DataFrame,
+    header: &HeaderMap,
+    specs: &[ColumnSpec],
+) -> PolarsResult<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for (spec, cell) in specs.iter().zip(&header.spec_cells) {
+        let Some(i) = cell else { continue };
+        if spec.ty != ColumnType::Id {
+            continue;
+        }
+        let ids = cells
+            .column(&RawTable::cell_column_name(*i))?
+            .str()?
+            .clone();
+        let (mut round, mut other) = (0usize, 0usize);
+        for id in ids.iter().flatten() {
+            let id = id.trim();
+            if id.is_empty() {
+                continue;
+            }
+            let b = id.as_bytes();
+            if b.len() >= 12 && b.iter().all(u8::is_ascii_digit) && b.ends_with(b"00000") {
+                round += 1;
+            } else {
+                other += 1;
+            }
+        }
+        if round > 0 && other > round {
+            out.push(spec.name);
+        }
+    }
+    Ok(out)
 }
 
 /// Workbook date cells are their values, never their text read again:
@@ -265,22 +341,26 @@ fn typed_dates(
 }
 
 /// Unknown columns keep their header (made unique) so `query` can use them.
+/// Linear in the number of columns, however often a name repeats.
 fn extra_column_names(header: &HeaderMap, specs: &[ColumnSpec]) -> Vec<(usize, String)> {
-    let mut taken: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
+    let mut taken: std::collections::HashSet<String> =
+        specs.iter().map(|s| s.name.to_string()).collect();
+    // The next suffix to try for each name.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (i, name) in &header.extra_cells {
-        let base = if name.is_empty() {
+        let base = if name.is_empty() || name.starts_with("__") {
             format!("column_{}", i + 1)
         } else {
             name.clone()
         };
         let mut unique = base.clone();
-        let mut n = 2;
-        while taken.contains(&unique) || unique.starts_with("__") {
+        let n = next.entry(base.clone()).or_insert(2);
+        while taken.contains(&unique) {
             unique = format!("{base}_{n}");
-            n += 1;
+            *n += 1;
         }
-        taken.push(unique.clone());
+        taken.insert(unique.clone());
         out.push((*i, unique));
     }
     out
@@ -432,7 +512,7 @@ fn spec_index(specs: &[ColumnSpec], name: &str) -> usize {
 /// (condition, reject code) in the order rules are tried: each column in
 /// spec order (missing, unparseable, out of range), then the rules that
 /// relate columns.
-fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
+fn rule_conditions(kind: LogKind, specs: &[ColumnSpec], resaved: &[&str]) -> Vec<(Expr, u16)> {
     let mut rules = Vec::new();
     for (j, spec) in specs.iter().enumerate() {
         if spec.required {
@@ -441,14 +521,24 @@ fn rule_conditions(kind: LogKind, specs: &[ColumnSpec]) -> Vec<(Expr, u16)> {
         if spec.ty == ColumnType::Id {
             let mangled = col(spec.name).str().contains(lit(MANGLED_ID_PATTERN), true);
             rules.push((mangled, reject_code(Problem::MangledId, j)));
+            if resaved.contains(&spec.name) {
+                let round = col(spec.name).str().contains(lit(RESAVED_ID_PATTERN), true);
+                rules.push((round, reject_code(Problem::ResavedId, j)));
+            }
         }
         if let Some(bad) = unparseable(spec) {
             rules.push((bad, reject_code(Problem::Unparseable, j)));
         }
         let v = col(value_col(spec.name));
         match spec.ty {
-            ColumnType::Count => rules.push((v.lt(lit(1)), reject_code(Problem::OutOfRange, j))),
-            ColumnType::Amount => rules.push((v.lt(lit(0.0)), reject_code(Problem::OutOfRange, j))),
+            ColumnType::Count => rules.push((
+                v.clone().lt(lit(1)).or(v.gt(lit(MAX_WORKERS))),
+                reject_code(Problem::OutOfRange, j),
+            )),
+            ColumnType::Amount => rules.push((
+                v.clone().lt(lit(0.0)).or(v.gt(lit(MAX_AMOUNT_YUAN))),
+                reject_code(Problem::OutOfRange, j),
+            )),
             _ => {}
         }
     }
@@ -543,7 +633,14 @@ fn describe(
     let shown = |name: &str| -> String {
         let k = spec_index(specs, name);
         match header.spec_cells[k] {
-            Some(i) if normalize_eq(&raw.header[i], name) => name.to_string(),
+            // An English header: Chinese readers get the column's Chinese name too.
+            Some(i) if normalize_eq(&raw.header[i], name) => {
+                let chinese = specs[k].aliases.first().copied().unwrap_or(name);
+                match messages::language() {
+                    crate::Lang::Zh => format!("{name}（{chinese}）"),
+                    crate::Lang::En => name.to_string(),
+                }
+            }
             Some(i) => messages::column_label(raw.header[i].trim(), name),
             None => name.to_string(),
         }
@@ -557,9 +654,40 @@ fn describe(
         Problem::MangledId => Message::MangledId { column, value },
         Problem::Unparseable => unparseable_message(spec, column, value),
         Problem::OutOfRange => match spec.ty {
+            ColumnType::Count
+                if cell_of(spec.name)?
+                    .1
+                    .as_str()
+                    .parse::<f64>()
+                    .ok()
+                    .map(|n| n as i64)
+                    .is_some_and(|n| n > MAX_WORKERS) =>
+            {
+                Message::CountTooLarge {
+                    column,
+                    value,
+                    max: MAX_WORKERS,
+                }
+            }
             ColumnType::Count => Message::CountTooSmall { column, value },
+            _ if cell_of(spec.name)?
+                .1
+                .as_str()
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .or_else(|| parse::parse_decimal(&cell_of(spec.name).ok()?.1))
+                .is_some_and(|a| a > MAX_AMOUNT_YUAN) =>
+            {
+                Message::AmountTooLarge {
+                    column,
+                    value,
+                    max: "1000000000".to_string(),
+                }
+            }
             _ => Message::Negative { column, value },
         },
+        Problem::ResavedId => Message::ResavedId { column, value },
         Problem::CountyNotInPrefecture => Message::CountyNotInPrefecture {
             column,
             value,

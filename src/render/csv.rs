@@ -1,27 +1,53 @@
 //! CSV: machine column names, full-precision numbers, text cells safe to
 //! open in Excel.
 
-use super::{Table, Value, neutralise_formula};
+use super::{Column, Table, Value, cell_text, from_data, neutralise_formula, shortest_number};
+
+/// The column that marks the province-total row in CSV and JSON exports of
+/// tables that have one: `group` for the rows, `total` for the total.
+pub const ROW_COLUMN: &str = "row";
 
 pub fn render(table: &Table) -> String {
     let mut out = String::new();
-    let header: Vec<String> = table.columns.iter().map(|c| quote(&c.key)).collect();
+    let mut header: Vec<String> = table.columns.iter().map(|c| quote(&c.key)).collect();
+    if table.total.is_some() {
+        header.push(ROW_COLUMN.to_string());
+    }
     out.push_str(&header.join(","));
     out.push('\n');
-    for row in &table.rows {
-        let cells: Vec<String> = row.iter().map(cell).collect();
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| (r, "group"))
+        .chain(table.total.iter().map(|t| (t, "total")));
+    for (row, marker) in rows {
+        let mut cells: Vec<String> = row
+            .iter()
+            .zip(&table.columns)
+            .map(|(v, c)| cell(v, c))
+            .collect();
+        if table.total.is_some() {
+            cells.push(marker.to_string());
+        }
         out.push_str(&cells.join(","));
         out.push('\n');
     }
     out
 }
 
-fn cell(value: &Value) -> String {
+fn cell(value: &Value, column: &Column) -> String {
     match value {
         Value::Null => String::new(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Text { value, .. } => quote(&neutralise_formula(value)),
+        Value::Float(f) => shortest_number(*f),
+        Value::Text { value: text, .. } => {
+            let text = cell_text(text, column);
+            if from_data(value, column) {
+                quote(&neutralise_formula(&text))
+            } else {
+                quote(&text)
+            }
+        }
     }
 }
 
@@ -56,5 +82,23 @@ mod tests {
             total: None,
         };
         assert_eq!(render(&table), "name,rate\n\"a,b\",0.5806451612903226\n");
+    }
+
+    #[test]
+    fn the_total_row_is_kept_and_marked() {
+        let table = Table {
+            title: String::new(),
+            notes: vec![],
+            columns: vec![
+                Column::new("name", "名称", "name", ColumnKind::Text),
+                Column::new("p", "p", "p", ColumnKind::PValue),
+            ],
+            rows: vec![vec![Value::text("a"), Value::Float(5.925551741050354e-58)]],
+            total: Some(vec![Value::text("全省合计"), Value::Float(0.5)]),
+        };
+        assert_eq!(
+            render(&table),
+            "name,p,row\na,5.925551741050354e-58,group\n全省合计,0.5,total\n"
+        );
     }
 }

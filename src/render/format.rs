@@ -2,7 +2,7 @@
 //! percentages, p-values rounded, verdicts with a marker. Exports never use
 //! this: they carry full precision.
 
-use super::{ColumnKind, Value};
+use super::{Column, ColumnKind, Value, cell_text};
 use crate::Lang;
 
 /// A verdict's marker and words.
@@ -17,6 +17,16 @@ pub fn verdict_label(code: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{marker} {zh}"),
         Lang::En => format!("{marker} {en}"),
+    }
+}
+
+/// A cell as a table for people shows it: rounded, labelled, and with any
+/// phone number masked (unless its column shows phones).
+pub fn shown(value: &Value, column: &Column, lang: Lang) -> String {
+    let text = format_value(value, column.kind, lang);
+    match value {
+        Value::Text { .. } => cell_text(&text, column).into_owned(),
+        _ => text,
     }
 }
 

@@ -2,7 +2,8 @@
 //! figures rounded for reading (as in the terminal), verdicts marked and
 //! classed for colour, the total row in a `<tfoot>`.
 
-use super::format::format_value;
+use super::format::shown;
+use super::masked;
 use super::{ColumnKind, Table, Value};
 use crate::Lang;
 
@@ -36,7 +37,7 @@ pub fn render(table: &Table, lang: Lang) -> String {
     if !table.notes.is_empty() {
         out.push_str("<ul class=\"notes\">\n");
         for note in &table.notes {
-            out.push_str(&format!("<li>{}</li>\n", escape(note)));
+            out.push_str(&format!("<li>{}</li>\n", escape(&masked(note))));
         }
         out.push_str("</ul>\n");
     }
@@ -53,7 +54,7 @@ pub fn render(table: &Table, lang: Lang) -> String {
     let row_html = |row: &[Value]| {
         let mut tr = String::from("<tr>");
         for (c, v) in table.columns.iter().zip(row).filter(|(c, _)| c.in_tables) {
-            let text = escape(&format_value(v, c.kind, lang));
+            let text = escape(&shown(v, c, lang));
             let class = match (c.kind, v) {
                 (ColumnKind::Verdict, Value::Text { value, .. }) => format!(" class=\"v-{value}\""),
                 (kind, _) if is_number(kind) => " class=\"num\"".to_string(),

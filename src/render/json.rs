@@ -2,20 +2,29 @@
 
 use serde_json::{Map, Number, Value as Json};
 
-use super::{Table, Value};
+use super::csv::ROW_COLUMN;
+use super::{Column, Table, Value, cell_text};
 use crate::ingest::{FileAccount, Reject};
 
+/// Keys in column order; a table with a province total has it as its last
+/// object, marked `"row": "total"` (the others `"row": "group"`).
 pub fn render(table: &Table) -> String {
-    let rows: Vec<Json> = table
+    let rows = table
         .rows
         .iter()
-        .map(|row| {
-            let object: Map<String, Json> = table
+        .map(|r| (r, "group"))
+        .chain(table.total.iter().map(|t| (t, "total")));
+    let rows: Vec<Json> = rows
+        .map(|(row, marker)| {
+            let mut object: Map<String, Json> = table
                 .columns
                 .iter()
                 .zip(row)
-                .map(|(c, v)| (c.key.clone(), to_json(v)))
+                .map(|(c, v)| (c.key.clone(), to_json(v, c)))
                 .collect();
+            if table.total.is_some() {
+                object.insert(ROW_COLUMN.to_string(), Json::String(marker.to_string()));
+            }
             Json::Object(object)
         })
         .collect();
@@ -24,12 +33,12 @@ pub fn render(table: &Table) -> String {
     text
 }
 
-fn to_json(value: &Value) -> Json {
+fn to_json(value: &Value, column: &Column) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Int(i) => Json::Number((*i).into()),
         Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        Value::Text { value, .. } => Json::String(value.clone()),
+        Value::Text { value, .. } => Json::String(cell_text(value, column).into_owned()),
     }
 }
 

@@ -3,8 +3,9 @@
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table as Comfy};
 
-use super::format::format_value;
+use super::format::shown;
 use super::{ColumnKind, RenderOptions, Table, Value};
+use super::{escape_controls, for_terminal};
 use crate::Lang;
 use crate::ingest::Reject;
 
@@ -22,7 +23,7 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
     comfy.set_header(
         columns
             .iter()
-            .map(|c| Cell::new(c.label(opts.lang)).add_attribute(Attribute::Bold)),
+            .map(|c| Cell::new(for_terminal(c.label(opts.lang))).add_attribute(Attribute::Bold)),
     );
     let mut add = |row: &[Value], bold: bool| {
         let cells = table
@@ -31,7 +32,7 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
             .zip(row)
             .filter(|(c, _)| c.in_tables)
             .map(|(c, v)| {
-                let mut cell = Cell::new(format_value(v, c.kind, opts.lang));
+                let mut cell = Cell::new(escape_controls(&shown(v, c, opts.lang)));
                 if !matches!(
                     c.kind,
                     ColumnKind::Text | ColumnKind::Key | ColumnKind::Verdict
@@ -62,9 +63,9 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
     if let Some(total) = &table.total {
         add(total, true);
     }
-    let mut out = format!("{}\n", table.title);
+    let mut out = format!("{}\n", for_terminal(&table.title));
     for note in &table.notes {
-        out.push_str(&format!("  {note}\n"));
+        out.push_str(&format!("  {}\n", for_terminal(note)));
     }
     out.push_str(&comfy.to_string());
     out.push('\n');
@@ -86,7 +87,7 @@ pub fn accounting(files: &Table, rejects: &[Reject], lang: Lang) -> String {
                 .columns
                 .iter()
                 .zip(row)
-                .map(|(c, v)| format_value(v, c.kind, lang)),
+                .map(|(c, v)| escape_controls(&shown(v, c, lang))),
         );
     }
     let mut out = String::new();
@@ -119,7 +120,11 @@ pub fn accounting(files: &Table, rejects: &[Reject], lang: Lang) -> String {
             Some(c) => format!("{}:{}:{}", r.path, r.line, c),
             None => format!("{}:{}", r.path, r.line),
         };
-        out.push_str(&format!("{location}  {}\n", r.reason));
+        out.push_str(&format!(
+            "{}  {}\n",
+            for_terminal(&location),
+            for_terminal(&r.reason)
+        ));
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::{ColumnKind, Table, Value, neutralise_formula};
+use super::{ColumnKind, Table, Value, cell_text, from_data, masked, neutralise_formula};
 use crate::Lang;
 
 /// Characters Excel refuses in a sheet name.
@@ -45,7 +45,7 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let hours = Format::new().set_num_format("0.0");
     for (index, table) in tables.iter().enumerate() {
         let sheet = book.add_worksheet();
-        sheet.set_name(sheet_name(&table.title, index))?;
+        sheet.set_name(sheet_name(&masked(&table.title), index))?;
         for (c, column) in table.columns.iter().enumerate() {
             let c = c as u16;
             sheet.write_string_with_format(0, c, column.label(lang), &bold)?;
@@ -88,7 +88,14 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
                         } else {
                             display.clone().unwrap_or_else(|| value.clone())
                         };
-                        sheet.write_string(r, c, neutralise_formula(&text))?;
+                        let text = cell_text(&text, column);
+                        // Only what came from the data is guarded: the
+                        // tool's own labels stay as they read (＝ 无显著差异).
+                        if from_data(&row[c as usize], column) {
+                            sheet.write_string(r, c, neutralise_formula(&text))?;
+                        } else {
+                            sheet.write_string(r, c, text.as_ref())?;
+                        }
                     }
                 }
             }

@@ -84,6 +84,44 @@ pub fn write(report: &Report, regions: &RegionTable, out: &Path, force: bool) ->
     Ok(files.len())
 }
 
+/// Staging folders are named for the process that made them.
+fn staging_prefix(pid: u32) -> String {
+    format!(".report-{pid}-")
+}
+
+/// A staging folder older than this is a leftover, whoever made it.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the staging folders a killed run left beside the reports: those
+/// of a process that no longer runs (where /proc tells), or older than an
+/// hour. Failures are ignored: a leftover is only clutter.
+fn remove_leftovers(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(".report-") else {
+            continue;
+        };
+        let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+        if pid == Some(std::process::id()) {
+            continue;
+        }
+        let proc = Path::new("/proc");
+        let gone = proc.is_dir() && pid.is_some_and(|p| !proc.join(p.to_string()).exists());
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > LEFTOVER_AGE);
+        if gone || old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Writes the files into a fresh folder beside `out`, then renames it into
 /// place (replacing an existing folder only when `force`).
 fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
@@ -94,8 +132,9 @@ fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<
     std::fs::create_dir_all(parent).with_context(|| Message::CannotCreateFolder {
         path: parent.display().to_string(),
     })?;
+    remove_leftovers(parent);
     let staging = tempfile::Builder::new()
-        .prefix(".report-")
+        .prefix(&staging_prefix(std::process::id()))
         .tempdir_in(parent)
         .with_context(|| Message::CannotWrite {
             path: parent.display().to_string(),
@@ -122,7 +161,7 @@ fn write_folder(out: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<
             .into());
         }
         let old = tempfile::Builder::new()
-            .prefix(".report-old-")
+            .prefix(&staging_prefix(std::process::id()))
             .tempdir_in(parent)?
             .keep();
         std::fs::remove_dir(&old)?;

@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> String {
         report.period.label(lang)
     ));
     if let Some(note) = &report.filter_note {
-        out.push_str(&format!("\n{note}\n"));
+        out.push_str(&format!("\n{}\n", markdown::escape(note)));
     }
 
     out.push_str(&heading(Heading::Headline));
@@ -78,7 +78,7 @@ pub fn render(report: &Report) -> String {
     out.push_str(&table(&s.rejects));
     out.push('\n');
     for line in &report.findings {
-        out.push_str(&format!("- {line}\n"));
+        out.push_str(&format!("- {}\n", markdown::escape(line)));
     }
     if let Some(at) = &report.generated_at {
         out.push_str(&format!(

@@ -5,6 +5,7 @@ use super::wording::Heading;
 use super::{Report, Section};
 use crate::Lang;
 use crate::render::html::{self, escape};
+use crate::render::masked;
 
 /// The charts, as SVG text, that the page and the folder share.
 pub struct Charts {
@@ -127,7 +128,7 @@ pub fn render(report: &Report, charts: &Charts) -> String {
         escape(&report.period.label(lang))
     ));
     if let Some(note) = &report.filter_note {
-        body.push_str(&format!("<p class=\"sub\">{}</p>\n", escape(note)));
+        body.push_str(&format!("<p class=\"sub\">{}</p>\n", escape(&masked(note))));
     }
     body.push_str("</header>\n");
 
@@ -175,7 +176,7 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     body.push_str(&format!("<h3>{}</h3>\n<ul class=\"notes\">\n", w.findings));
     // The first line is the findings' own heading ("数据质量：").
     for line in report.findings.iter().skip(1) {
-        body.push_str(&format!("<li>{}</li>\n", escape(line)));
+        body.push_str(&format!("<li>{}</li>\n", escape(&masked(line))));
     }
     body.push_str("</ul>\n</section>\n");
 

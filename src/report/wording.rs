@@ -5,6 +5,7 @@
 use super::Report;
 use crate::Lang;
 use crate::analysis::headline::PeriodFigures;
+use crate::period::Period;
 
 /// The report's sections, in order; the page and the Markdown copy use the
 /// same headings.
@@ -91,7 +92,7 @@ impl Report {
         let previous = match (months, zh) {
             (1, true) => "较上月",
             (3, true) => "较上季度",
-            (6, true) => "较上半年度",
+            (6, true) => "较上一个半年",
             (12, true) => "较上年",
             (_, true) => "较上期",
             (1, false) => "vs previous month",
@@ -221,12 +222,12 @@ impl Report {
     pub fn title(&self) -> String {
         match self.lang {
             Lang::Zh => format!(
-                "湖北省劳动争议调解与12351职工服务热线报告 {}",
-                self.period_name
+                "湖北省劳动争议调解与12351职工服务热线报告（{}）",
+                Period::display_name(&self.period_name, Lang::Zh)
             ),
             Lang::En => format!(
                 "Hubei labour-dispute mediation and 12351 hotline report, {}",
-                self.period_name
+                Period::display_name(&self.period_name, Lang::En)
             ),
         }
     }

@@ -377,7 +377,7 @@ const LANCZOS: [f64; 9] = [
 
 /// Natural log of the gamma function for `x > 0`: Lanczos for small `x`,
 /// the Stirling series above 15 where it is both faster and more accurate.
-fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     if x > 15.0 {
         return (x - 0.5) * x.ln() - x + LN_SQRT_2PI + stirling_series(x);
     }

@@ -34,6 +34,15 @@ fn account_label(key: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A log kind as tables name it: 热线 / 调解, or hotline / mediation.
+pub fn kind_label(kind: LogKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (LogKind::Hotline, Lang::Zh) => "热线",
+        (LogKind::Mediation, Lang::Zh) => "调解",
+        (k, Lang::En) => k.name(),
+    }
+}
+
 /// "读入 = 采用 + 重复 + 被更新 + 拒收": the identity every file satisfies.
 pub fn accounting_rule(lang: Lang) -> String {
     let l = |k| account_label(k, lang);
@@ -53,7 +62,7 @@ pub fn accounting_line(f: &FileAccount, lang: Lang) -> String {
     format!(
         "{} ({}, {}): {} {} = {} {} + {} {} + {} {} + {} {}",
         f.path,
-        f.kind.name(),
+        kind_label(f.kind, lang),
         f.encoding,
         l("read"),
         f.read,
@@ -84,7 +93,7 @@ pub fn files_table(files: &[FileAccount], lang: Lang) -> Table {
         .map(|f| {
             vec![
                 Value::text(f.path.clone()),
-                Value::text(f.kind.name()),
+                Value::labelled(f.kind.name(), kind_label(f.kind, lang)),
                 Value::text(f.encoding.to_string()),
                 Value::Int(f.read as i64),
                 Value::Int(f.accepted as i64),

@@ -7,6 +7,15 @@ use super::{Column, ColumnKind, Table, Value};
 use crate::Lang;
 use crate::analysis::hotline::{HotlineFigures, HotlineOptions, HotlineRow};
 
+/// "来电时间在…的工单" (with `what` before 工单), or every ticket.
+pub fn zh_tickets(period: &crate::period::Period, what: &str) -> String {
+    if period.from.is_none() && period.to.is_none() {
+        format!("全部{what}工单")
+    } else {
+        format!("来电时间在{}的{what}工单", period.label(Lang::Zh))
+    }
+}
+
 /// How the hotline served callers, one row per group, with the province
 /// total and the definitions in its notes.
 pub fn hotline_table(
@@ -62,7 +71,7 @@ pub fn hotline_table(
         Lang::Zh => (
             format!("12351热线服务情况（按{}）", by.join(" × ")),
             vec![
-                format!("按来电时间统计 {period} 受理的工单；办结率 = 已办结 / 受理"),
+                format!("统计{}；办结率 = 已办结 / 受理", zh_tickets(&opts.period, "")),
                 format!(
                     "办结用时 = 办结时间 − 来电时间，只计已办结工单，中位数与P90为线性插值；按时 = {sla} 天（{}小时）内办结，按时办结率 = 按时 / 已办结",
                     24.0 * sla

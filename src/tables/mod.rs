@@ -41,6 +41,9 @@ pub struct Column {
     pub kind: ColumnKind,
     /// Shown in the terminal and Markdown tables (codes are not).
     pub in_tables: bool,
+    /// Phone numbers in this column are shown as they are (`query
+    /// --unmask` on caller_phone); everywhere else they are masked.
+    pub shows_phones: bool,
 }
 
 impl Column {
@@ -51,6 +54,7 @@ impl Column {
             label_en: label_en.to_string(),
             kind,
             in_tables: true,
+            shows_phones: false,
         }
     }
 

@@ -33,7 +33,9 @@ pub fn schema_table(tables: &QueryTables) -> Table {
 
 /// A query result as a table: integers as counts, floats as plain numbers,
 /// everything else (dates included) as text.
-pub fn frame_table(frame: &DataFrame, sql: &str) -> PolarsResult<Table> {
+/// With `unmask` (asked for by name), phone numbers show in full; without
+/// it every column masks them.
+pub fn frame_table(frame: &DataFrame, sql: &str, unmask: bool) -> PolarsResult<Table> {
     let mut columns = Vec::new();
     let mut cells: Vec<Vec<Value>> = vec![Vec::new(); frame.height()];
     for column in frame.columns() {
@@ -46,7 +48,9 @@ pub fn frame_table(frame: &DataFrame, sql: &str) -> PolarsResult<Table> {
         } else {
             ColumnKind::Text
         };
-        columns.push(Column::new(name, name, name, kind));
+        let mut shown = Column::new(name, name, name, kind);
+        shown.shows_phones = unmask;
+        columns.push(shown);
         let series = column.as_materialized_series();
         match kind {
             ColumnKind::Count => {

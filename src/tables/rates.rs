@@ -11,10 +11,12 @@ pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
     let period = opts.period.label(lang);
     match (lang, opts.judgement.withdrawn_as_failure) {
         (Lang::Zh, false) => format!(
-            "成功率 = 调解成功 / (调解成功 + 调解不成功)，按结案日期统计 {period} 结案的案件；撤回不计入分母"
+            "成功率 = 调解成功 / (调解成功 + 调解不成功)，统计{}；撤回不计入分母",
+            zh_scope(&opts.period)
         ),
         (Lang::Zh, true) => format!(
-            "成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，按结案日期统计 {period} 结案的案件"
+            "成功率 = 调解成功 / (调解成功 + 调解不成功 + 撤回)，统计{}",
+            zh_scope(&opts.period)
         ),
         (Lang::En, false) => format!(
             "success rate = successes / (successes + failures), cases closed {period} (by closed_on); withdrawn cases not in the denominator"
@@ -22,6 +24,15 @@ pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
         (Lang::En, true) => format!(
             "success rate = successes / (successes + failures + withdrawn), cases closed {period} (by closed_on)"
         ),
+    }
+}
+
+/// "结案日期在2023年6月1日至2023年6月30日的案件", or every closed case.
+fn zh_scope(period: &crate::period::Period) -> String {
+    if period.from.is_none() && period.to.is_none() {
+        "全部已结案的案件".to_string()
+    } else {
+        format!("结案日期在{}的案件", period.label(Lang::Zh))
     }
 }
 

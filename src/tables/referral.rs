@@ -49,7 +49,10 @@ pub fn referral_table(
         Lang::Zh => (
             format!("12351转调解漏斗（按{}）", super::dimension_label(opts.by, lang)),
             vec![
-                format!("按来电时间统计 {period} 受理、处理方式为转调解的工单，按工单所属地区"),
+                format!(
+                    "统计{}，按工单所属地区",
+                    super::hotline::zh_tickets(&opts.period, "处理方式为转调解的")
+                ),
                 "已关联 = 至少一件调解案件的热线工单编号指向该工单；已结案 = 关联案件中至少一件已结案（成功、不成功或撤回）；调解成功 = 至少一件调解成功".to_string(),
                 "关联率 = 已关联 / 转调解；结案率 = 已结案 / 已关联；成功率 = 调解成功 / 已结案（均按工单计）".to_string(),
             ],

@@ -69,8 +69,23 @@ impl Workspace {
     }
 }
 
-/// Parses CSV text (no BOM) into header and rows, with a minimal reader.
+/// Parses a table's CSV into header and its group rows: a province-total
+/// row (marked `total` in the last column, `row`) and that column are left
+/// out, so tests compare the rows of groups. [`parse_csv_all`] keeps them.
 pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let (mut header, mut rows) = parse_csv_all(text);
+    if header.last().is_some_and(|h| h == "row") {
+        header.pop();
+        rows.retain(|r| r.last().is_some_and(|m| m != "total"));
+        for r in &mut rows {
+            r.pop();
+        }
+    }
+    (header, rows)
+}
+
+/// Parses CSV text (no BOM) into header and rows, with a minimal reader.
+pub fn parse_csv_all(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let text = text.trim_start_matches('\u{feff}');
     let mut records = Vec::new();
     let mut record = Vec::new();
@@ -131,4 +146,18 @@ pub fn hotline_csv(rows: &[&str]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The text of one file inside an xlsx (a zip archive).
+pub fn xlsx_part(path: &std::path::Path, part: &str) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(part)
+        .unwrap_or_else(|_| panic!("{part} in {}", path.display()))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
 }
