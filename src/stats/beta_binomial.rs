@@ -168,8 +168,8 @@ pub fn fit(rows: &[(u64, u64)]) -> Option<Prior> {
         .min_by(|a, b| nll(*a).total_cmp(&nll(*b)))?;
     let (alpha, beta) = (best[0].exp(), best[1].exp());
     let fitted = -nll(best);
-    let beats_pooled = fitted.partial_cmp(&pooled_log_likelihood(&rows))
-        == Some(std::cmp::Ordering::Greater);
+    let beats_pooled =
+        fitted.partial_cmp(&pooled_log_likelihood(&rows)) == Some(std::cmp::Ordering::Greater);
     if alpha + beta > POOLED_LIMIT || !beats_pooled {
         return Some(Prior::Pooled { rate: pooled });
     }
