@@ -109,8 +109,8 @@ pub struct InputArgs {
 
 /// The period a table covers; whole days, both ends inclusive.
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("period").multiple(false).args(["month", "quarter", "half", "year", "from"])))]
-#[command(group(ArgGroup::new("period_to").multiple(false).args(["month", "quarter", "half", "year", "to"])))]
+#[command(group(ArgGroup::new("period").multiple(false).args(["month", "quarter", "half", "year", "ytd", "from"])))]
+#[command(group(ArgGroup::new("period_to").multiple(false).args(["month", "quarter", "half", "year", "ytd", "to"])))]
 pub struct PeriodArgs {
     /// One month, e.g. 2023-06
     #[arg(long, value_name = "YYYY-MM")]
@@ -124,6 +124,9 @@ pub struct PeriodArgs {
     /// One calendar year, e.g. 2023
     #[arg(long, value_name = "YYYY")]
     pub year: Option<String>,
+    /// Year to date: 1 January to the end of this month (1–N月累计), e.g. 2023-06
+    #[arg(long, value_name = "YYYY-MM")]
+    pub ytd: Option<String>,
     /// First day of a date range (inclusive)
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -134,11 +137,16 @@ pub struct PeriodArgs {
 
 impl PeriodArgs {
     pub fn choice(&self) -> PeriodChoice {
-        named_period(&self.month, &self.quarter, &self.half, &self.year).unwrap_or_else(|| {
-            PeriodChoice::Range {
-                from: self.from.clone(),
-                to: self.to.clone(),
-            }
+        named_period(
+            &self.month,
+            &self.quarter,
+            &self.half,
+            &self.year,
+            &self.ytd,
+        )
+        .unwrap_or_else(|| PeriodChoice::Range {
+            from: self.from.clone(),
+            to: self.to.clone(),
         })
     }
 }
@@ -150,12 +158,14 @@ fn named_period(
     quarter: &Option<String>,
     half: &Option<String>,
     year: &Option<String>,
+    ytd: &Option<String>,
 ) -> Option<PeriodChoice> {
     let named = [
         (month, PeriodChoice::Month as fn(String) -> PeriodChoice),
         (quarter, PeriodChoice::Quarter),
         (half, PeriodChoice::Half),
         (year, PeriodChoice::Year),
+        (ytd, PeriodChoice::YearToDate),
     ];
     named
         .into_iter()
@@ -320,11 +330,31 @@ pub struct RatesArgs {
     pub by: Vec<Dimension>,
     #[command(flatten)]
     pub judgement: JudgementArgs,
-    /// Row order
+    /// Row order (ranks are always by the shrunken rate)
     #[arg(long, value_enum, default_value = "code")]
     pub sort: RateSort,
+    /// Compare each row with the period before (环比), the same period a
+    /// year earlier (同比), or court with arbitration (法院+工会 vs 人社+工会)
+    #[arg(long, value_enum, value_name = "WITH")]
+    pub compare: Option<Compare>,
+    /// Keep the N best-ranked rows (by shrunken rate), best first
+    #[arg(long, value_name = "N", conflicts_with = "bottom", value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: Option<u32>,
+    /// Keep the N worst-ranked rows, worst first
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub bottom: Option<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Compare {
+    /// The period before: the previous month/quarter/half/year, or as many days just before
+    Previous,
+    /// The same period a year earlier
+    LastYear,
+    /// Court (法院+工会) against arbitration (人社+工会)
+    Channel,
 }
 
 /// How success rates are judged against the baseline.
@@ -408,9 +438,10 @@ pub struct FunnelArgs {
     pub output: OutputArgs,
 }
 
-/// The period of a report: whole months.
+/// The period of a report.
 #[derive(Debug, Clone, Args)]
-#[command(group(ArgGroup::new("report_period").multiple(false).args(["month", "quarter", "half", "year"])))]
+#[command(group(ArgGroup::new("report_period").multiple(false).args(["month", "quarter", "half", "year", "ytd", "from"])))]
+#[command(group(ArgGroup::new("report_period_to").multiple(false).args(["month", "quarter", "half", "year", "ytd", "to"])))]
 pub struct ReportPeriodArgs {
     /// One month, e.g. 2023-06 (default: the last month with closed cases)
     #[arg(long, value_name = "YYYY-MM")]
@@ -424,13 +455,35 @@ pub struct ReportPeriodArgs {
     /// One calendar year, e.g. 2023
     #[arg(long, value_name = "YYYY")]
     pub year: Option<String>,
+    /// Year to date: 1 January to the end of this month, e.g. 2023-06
+    /// (folder reports/2023-01_2023-06)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub ytd: Option<String>,
+    /// First day of a free range (both --from and --to; folder named by them)
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// Last day of a free range
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
 }
 
 impl ReportPeriodArgs {
     /// The period asked for; none for the default (the last month with a
     /// closed case).
     pub fn choice(&self) -> Option<PeriodChoice> {
-        named_period(&self.month, &self.quarter, &self.half, &self.year)
+        named_period(
+            &self.month,
+            &self.quarter,
+            &self.half,
+            &self.year,
+            &self.ytd,
+        )
+        .or_else(|| {
+            (self.from.is_some() || self.to.is_some()).then(|| PeriodChoice::Range {
+                from: self.from.clone(),
+                to: self.to.clone(),
+            })
+        })
     }
 }
 

@@ -262,6 +262,9 @@ pub enum Message {
     BadYear {
         value: String,
     },
+    BadYearToDate {
+        value: String,
+    },
     BadDate {
         flag: String,
         value: String,
@@ -296,6 +299,17 @@ pub enum Message {
     },
     SlaDays,
     LinkDays,
+    CompareNeedsPeriod,
+    OutsideTheData {
+        period: String,
+        first: String,
+        last: String,
+    },
+    ReportOutsideTheData {
+        period: String,
+        first: String,
+        last: String,
+    },
     XlsxNeedsOutput,
     ReportExists {
         folder: String,
@@ -642,6 +656,10 @@ impl Message {
                 format!("--year {value}：请写成 YYYY，例如 2023"),
                 format!("--year {value}: write it as YYYY, e.g. 2023"),
             ),
+            BadYearToDate { value } => t(
+                format!("--ytd {value}：请写成 YYYY-MM，例如 2023-06（即 1–6 月累计）"),
+                format!("--ytd {value}: write it as YYYY-MM, e.g. 2023-06 (January to June)"),
+            ),
             BadDate { flag, value } => t(
                 format!("--{flag} {value} 不是日期；请写成 2023-06-01"),
                 format!("--{flag} {value} is not a date; write it like 2023-06-01"),
@@ -682,6 +700,26 @@ impl Message {
                 format!("--by {by}：{what}只能按 {allowed} 分组"),
                 format!("--by {by}: {what} can be grouped by {allowed}"),
             ),
+            CompareNeedsPeriod => t(
+                "--compare previous/last-year 需要一个有起止日期的期间（--month、--quarter、--half、--year、--ytd 或 --from/--to）".into(),
+                "--compare previous/last-year needs a period with both ends (--month, --quarter, --half, --year, --ytd or --from/--to)".into(),
+            ),
+            OutsideTheData {
+                period,
+                first,
+                last,
+            } => t(
+                format!("期间 {period} 完全不在数据范围内（数据从 {first} 到 {last}）：表中都是 0"),
+                format!("the period {period} lies outside the data ({first} to {last}): the table is all zeros"),
+            ),
+            ReportOutsideTheData {
+                period,
+                first,
+                last,
+            } => t(
+                format!("期间 {period} 完全不在数据范围内（数据从 {first} 到 {last}），不生成报告"),
+                format!("the period {period} lies outside the data ({first} to {last}): no report is written"),
+            ),
             SlaDays => t(
                 "--sla-days 必须是 0 到 3650 之间的天数".into(),
                 "--sla-days must be a number of days above 0 and at most 3650".into(),
@@ -703,8 +741,8 @@ impl Message {
                 "no closed mediation case in the data to choose a month; give --month YYYY-MM".into(),
             ),
             ReportNeedsWholeMonths => t(
-                "报告按整月统计：请用 --month、--quarter、--half 或 --year".into(),
-                "a report covers whole months: give --month, --quarter, --half or --year".into(),
+                "报告需要有起止日期的期间：--month、--quarter、--half、--year、--ytd 或 --from 加 --to".into(),
+                "a report needs a period with both ends: --month, --quarter, --half, --year, --ytd or --from with --to".into(),
             ),
             CannotWrite { path } => t(
                 format!("{path}：无法写入"),

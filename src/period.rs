@@ -25,6 +25,8 @@ pub enum PeriodError {
     Half(String),
     #[error("{}", Message::BadYear { value: quote(.0) })]
     Year(String),
+    #[error("{}", Message::BadYearToDate { value: quote(.0) })]
+    YearToDate(String),
     #[error("{}", Message::BadDate { flag: (*.0).to_string(), value: quote(.1) })]
     Date(&'static str, String),
     #[error("{}", Message::Reversed { from: (*.0).to_string(), to: (*.1).to_string() })]
@@ -139,6 +141,23 @@ impl Period {
     /// `2023年下半年`, `2023年` (English: `June 2023`, `2023 Q2`, …).
     pub fn display_name(folder_name: &str, lang: crate::Lang) -> String {
         let zh = lang == crate::Lang::Zh;
+        if let Some((a, b)) = folder_name.split_once('_') {
+            // A span: 2023-01_2023-06 (months) or 2023-03-15_2023-04-20.
+            let parts =
+                |s: &str| -> Vec<u32> { s.split('-').filter_map(|p| p.parse().ok()).collect() };
+            let (x, y) = (parts(a), parts(b));
+            return match (x.as_slice(), y.as_slice(), zh) {
+                ([y1, m1], [y2, m2], true) if y1 == y2 => format!("{y1}年{m1}月至{m2}月"),
+                ([y1, m1], [y2, m2], true) => format!("{y1}年{m1}月至{y2}年{m2}月"),
+                ([y1, m1, d1], [y2, m2, d2], true) if y1 == y2 => {
+                    format!("{y1}年{m1}月{d1}日至{m2}月{d2}日")
+                }
+                ([y1, m1, d1], [y2, m2, d2], true) => {
+                    format!("{y1}年{m1}月{d1}日至{y2}年{m2}月{d2}日")
+                }
+                _ => format!("{a} – {b}"),
+            };
+        }
         let (year, rest) = folder_name.split_at(folder_name.len().min(4));
         let months = [
             "January",
@@ -195,6 +214,56 @@ impl Period {
         cond
     }
 
+    /// A folder-style name for a span: `2023-01_2023-06` for whole months,
+    /// else `2023-03-15_2023-04-20`; none for an open span.
+    pub fn span_name(&self) -> Option<String> {
+        let (f, t) = (self.from?, self.to?);
+        let whole = f.day() == 1 && t.succ_opt().is_some_and(|next| next.day() == 1);
+        Some(if whole {
+            format!(
+                "{:04}-{:02}_{:04}-{:02}",
+                f.year(),
+                f.month(),
+                t.year(),
+                t.month()
+            )
+        } else {
+            format!("{f}_{t}")
+        })
+    }
+
+    /// The period before this one: for a named period (month, quarter,
+    /// half, year) the one of the same kind before it; for a span of days,
+    /// as many days just before. None for an open period.
+    pub fn previous(&self, named: bool) -> Option<Period> {
+        if named && let Some(months) = self.month_count() {
+            return self.shifted_by_months(-months);
+        }
+        let (f, t) = (self.from?, self.to?);
+        let days = (t - f).num_days() + 1;
+        let to = f.pred_opt()?;
+        Some(Period {
+            from: to.checked_sub_signed(chrono::Duration::days(days - 1)),
+            to: Some(to),
+        })
+    }
+
+    /// The same dates a year earlier (29 February is 28 February); for a
+    /// named period, the same months. None for an open period.
+    pub fn year_earlier(&self, named: bool) -> Option<Period> {
+        if named {
+            return self.shifted_by_months(-12);
+        }
+        let back = |d: NaiveDate| {
+            NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day())
+                .or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day() - 1))
+        };
+        Some(Period {
+            from: Some(back(self.from?)?),
+            to: Some(back(self.to?)?),
+        })
+    }
+
     /// The same span moved by `months` calendar months, for a period of
     /// whole months (the previous month, the same quarter a year earlier).
     /// `None` for an open or partial-month period.
@@ -239,6 +308,8 @@ pub enum PeriodChoice {
     Quarter(String),
     Half(String),
     Year(String),
+    /// `--ytd YYYY-MM`: 1 January to the end of that month (1–N月累计).
+    YearToDate(String),
     /// `--from`/`--to`; both empty means all dates.
     Range {
         from: Option<String>,
@@ -254,8 +325,29 @@ impl PeriodChoice {
             PeriodChoice::Quarter(s) => Period::quarter(s),
             PeriodChoice::Half(s) => Period::half(s),
             PeriodChoice::Year(s) => Period::year(s),
+            PeriodChoice::YearToDate(s) => {
+                let month = Period::month(s).map_err(|_| PeriodError::YearToDate(s.clone()))?;
+                let to = month.to.ok_or_else(|| PeriodError::YearToDate(s.clone()))?;
+                Ok(Period {
+                    from: NaiveDate::from_ymd_opt(to.year(), 1, 1),
+                    to: Some(to),
+                })
+            }
             PeriodChoice::Range { from, to } => Period::range(from.as_deref(), to.as_deref()),
         }
+    }
+
+    /// Whether the period is a calendar month, quarter, half or year (its
+    /// previous period is the one of the same kind before it), rather than
+    /// a span of days (its previous period is as many days just before).
+    pub fn is_named(&self) -> bool {
+        matches!(
+            self,
+            PeriodChoice::Month(_)
+                | PeriodChoice::Quarter(_)
+                | PeriodChoice::Half(_)
+                | PeriodChoice::Year(_)
+        )
     }
 
     /// The period and its folder-style name: 2023-06, 2023Q2, 2023H1, 2023
@@ -271,7 +363,7 @@ impl PeriodChoice {
             PeriodChoice::Quarter(_) => Some(format!("{year:04}Q{}", month.div_ceil(3))),
             PeriodChoice::Half(_) => Some(format!("{year:04}H{}", month.div_ceil(6))),
             PeriodChoice::Year(_) => Some(format!("{year:04}")),
-            PeriodChoice::Range { .. } => None,
+            PeriodChoice::YearToDate(_) | PeriodChoice::Range { .. } => period.span_name(),
         };
         Ok((period, name))
     }
@@ -280,6 +372,55 @@ impl PeriodChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn period_names_read_as_people_write_them() {
+        use crate::Lang::{En, Zh};
+        assert_eq!(Period::display_name("2023-06", Zh), "2023年6月");
+        assert_eq!(Period::display_name("2023Q2", Zh), "2023年第二季度");
+        assert_eq!(Period::display_name("2023H2", Zh), "2023年下半年");
+        assert_eq!(Period::display_name("2023", Zh), "2023年");
+        assert_eq!(
+            Period::display_name("2023-01_2023-06", Zh),
+            "2023年1月至6月"
+        );
+        assert_eq!(
+            Period::display_name("2023-03-15_2023-04-20", Zh),
+            "2023年3月15日至4月20日"
+        );
+        assert_eq!(Period::display_name("2023-06", En), "June 2023");
+    }
+
+    #[test]
+    fn year_to_date_and_its_comparisons() {
+        let ytd = PeriodChoice::YearToDate("2023-06".into());
+        let (p, name) = ytd.resolve_named().unwrap();
+        assert_eq!(
+            p,
+            Period::range(Some("2023-01-01"), Some("2023-06-30")).unwrap()
+        );
+        assert_eq!(name.as_deref(), Some("2023-01_2023-06"));
+        // 181 days just before, and the same dates a year earlier.
+        assert_eq!(
+            p.previous(false),
+            Some(Period::range(Some("2022-07-04"), Some("2022-12-31")).unwrap())
+        );
+        assert_eq!(
+            p.year_earlier(false),
+            Some(Period::range(Some("2022-01-01"), Some("2022-06-30")).unwrap())
+        );
+        let leap = Period::range(Some("2024-02-01"), Some("2024-02-29")).unwrap();
+        assert_eq!(
+            leap.year_earlier(false),
+            Some(Period::range(Some("2023-02-01"), Some("2023-02-28")).unwrap())
+        );
+        let june = Period::month("2023-06").unwrap();
+        assert_eq!(june.previous(true), Some(Period::month("2023-05").unwrap()));
+        assert_eq!(
+            june.year_earlier(true),
+            Some(Period::month("2022-06").unwrap())
+        );
+    }
 
     #[test]
     fn named_periods_have_folder_names() {

@@ -69,6 +69,7 @@ fn csv_has_the_documented_columns_in_order() {
         [
             "prefecture_code",
             "prefecture",
+            "received",
             "closed",
             "successes",
             "failures",
@@ -79,7 +80,16 @@ fn csv_has_the_documented_columns_in_order() {
             "ci_high",
             "p_value",
             "p_adjusted",
-            "verdict"
+            "verdict",
+            "pending_at_end",
+            "amount_yuan",
+            "amount_cases",
+            "settled_yuan",
+            "workers",
+            "shrunken_rate",
+            "shrunken_low",
+            "shrunken_high",
+            "rank"
         ]
     );
 }

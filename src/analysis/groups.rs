@@ -336,11 +336,40 @@ pub fn full_table(
     regions: &RegionTable,
     period: &Period,
 ) -> PolarsResult<Vec<(Vec<KeyValue>, Option<usize>)>> {
-    let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for i in 0..agg.height() {
-        row_of.insert(row_key(agg, dims, i)?, i);
+    Ok(full_table_of(&[agg], dims, regions, period)?
+        .into_iter()
+        .map(|(keys, rows)| (keys, rows[0]))
+        .collect())
+}
+
+/// A combination of keys and its row in each of several aggregations.
+pub type KeyedRows = (Vec<KeyValue>, Vec<Option<usize>>);
+
+/// As [`full_table`] over several aggregations of the same grouping (cases
+/// closed, cases received, …): the keys seen in any of them, and each key's
+/// row in each.
+pub fn full_table_of(
+    aggs: &[&DataFrame],
+    dims: &[Dimension],
+    regions: &RegionTable,
+    period: &Period,
+) -> PolarsResult<Vec<KeyedRows>> {
+    let mut row_of: Vec<std::collections::HashMap<String, usize>> = Vec::new();
+    let mut observed: Vec<Vec<String>> = vec![Vec::new(); dims.len()];
+    for agg in aggs {
+        let mut rows = std::collections::HashMap::new();
+        for i in 0..agg.height() {
+            rows.insert(row_key(agg, dims, i)?, i);
+        }
+        row_of.push(rows);
+        for (all, seen) in observed.iter_mut().zip(observed_keys(agg, dims)?) {
+            all.extend(seen);
+        }
     }
-    let observed = observed_keys(agg, dims)?;
+    for keys in &mut observed {
+        keys.sort();
+        keys.dedup();
+    }
     let domains: Vec<Vec<KeyValue>> = dims
         .iter()
         .zip(&observed)
@@ -349,10 +378,27 @@ pub fn full_table(
     Ok(combinations(&domains)
         .into_iter()
         .map(|combo| {
-            let row = row_of.get(&combination_key(&combo)).copied();
-            (combo.into_iter().cloned().collect(), row)
+            let key = combination_key(&combo);
+            let rows = row_of.iter().map(|r| r.get(&key).copied()).collect();
+            (combo.into_iter().cloned().collect(), rows)
         })
         .collect())
+}
+
+/// The months (YYYY-MM) from the first to the last month key seen in the
+/// aggregations, every month between included.
+pub fn observed_months(aggs: &[&DataFrame]) -> PolarsResult<Vec<String>> {
+    let mut seen: Vec<String> = Vec::new();
+    for agg in aggs {
+        for keys in observed_keys(agg, &[Dimension::Month])? {
+            seen.extend(keys.into_iter().filter(|k| !k.is_empty()));
+        }
+    }
+    seen.sort();
+    Ok(match (seen.first(), seen.last()) {
+        (Some(first), Some(last)) => month_span(first, last),
+        _ => Vec::new(),
+    })
 }
 
 /// A count column of an aggregated frame at row `i` (0 where absent).

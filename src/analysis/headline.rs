@@ -5,6 +5,7 @@
 use chrono::Datelike;
 use polars::prelude::*;
 
+use super::coverage::{self, DataRange};
 use super::hotline::{self, HotlineOptions};
 use super::rates::{self, Judgement, RateRow, RatesOptions};
 use crate::ingest::Logs;
@@ -58,34 +59,37 @@ fn period_figures(
     })
 }
 
-/// A comparison period's figures, or none when the data has no closed case
-/// and no ticket there (the data does not reach it).
-fn reached(figures: PeriodFigures) -> Option<PeriodFigures> {
-    (figures.mediation.counts.closed() > 0 || figures.received > 0).then_some(figures)
-}
-
-/// The headline of `period` (whole months) with its comparisons.
+/// The headline of `period` with its comparisons: the period before and
+/// the same period a year earlier (`named`: a calendar month, quarter, half
+/// or year; else a span of days), each only where the data (`range`)
+/// reaches it.
 pub fn compute(
     logs: &Logs,
     regions: &RegionTable,
     period: &Period,
+    named: bool,
     judgement: &Judgement,
     sla_days: f64,
+    range: Option<DataRange>,
 ) -> PolarsResult<Headline> {
-    let months = period.month_count().unwrap_or(1);
-    let comparison = |shift: i32| -> PolarsResult<Option<PeriodFigures>> {
-        match period.shifted_by_months(shift) {
-            Some(p) => Ok(reached(period_figures(
-                logs, regions, judgement, sla_days, p,
-            )?)),
-            None => Ok(None),
+    let figures_of = |p: Option<Period>| -> PolarsResult<Option<PeriodFigures>> {
+        match p {
+            Some(p) if coverage::reaches(range, &p) => {
+                Ok(Some(period_figures(logs, regions, judgement, sla_days, p)?))
+            }
+            _ => Ok(None),
         }
     };
+    // For a calendar year the period before is the year before.
+    let is_year = named && period.month_count() == Some(12);
     Ok(Headline {
         current: period_figures(logs, regions, judgement, sla_days, period.clone())?,
-        previous: comparison(-months)?,
-        // For a year report the previous period is the year before.
-        year_ago: if months == 12 { None } else { comparison(-12)? },
+        previous: figures_of(period.previous(named))?,
+        year_ago: if is_year {
+            None
+        } else {
+            figures_of(period.year_earlier(named))?
+        },
     })
 }
 

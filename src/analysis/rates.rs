@@ -96,10 +96,49 @@ impl OutcomeCounts {
     }
 }
 
+/// Caseload, money and people of a group over the period (bulletin.md):
+/// received = cases received in it; pending_at_end = cases received by its
+/// end and not closed by then; the money and people over the cases closed
+/// in it (empty cells count 0; amount_cases counts those with an amount).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Caseload {
+    pub received: u64,
+    pub pending_at_end: u64,
+    pub amount_yuan: f64,
+    pub amount_cases: u64,
+    /// 调解金额 (为职工挽回经济损失) over the successes closed in the period.
+    pub settled_yuan: f64,
+    pub workers: u64,
+}
+
+impl Caseload {
+    fn add(&mut self, other: &Caseload) {
+        self.received += other.received;
+        self.pending_at_end += other.pending_at_end;
+        self.amount_yuan += other.amount_yuan;
+        self.amount_cases += other.amount_cases;
+        self.settled_yuan += other.settled_yuan;
+        self.workers += other.workers;
+    }
+}
+
+/// A row's place in a fair league table: its rate shrunk toward the
+/// table's by an empirical-Bayes beta-binomial model, and its rank by it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    pub shrunken: stats::beta_binomial::Shrunken,
+    /// 1 = highest shrunken rate.
+    pub rank: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct RateRow {
     pub keys: Vec<KeyValue>,
     pub counts: OutcomeCounts,
+    pub caseload: Caseload,
+    /// None for rows without a decided case, and for every row of a table
+    /// with fewer than three rows that have one.
+    pub ranking: Option<Ranking>,
     pub decided: u64,
     pub success_rate: Option<f64>,
     pub ci: Option<(f64, f64)>,
@@ -128,6 +167,8 @@ pub fn rate_row(keys: Vec<KeyValue>, counts: OutcomeCounts, opts: &Judgement) ->
     RateRow {
         keys,
         counts,
+        caseload: Caseload::default(),
+        ranking: None,
         decided,
         success_rate: (decided > 0).then(|| s as f64 / decided as f64),
         ci: stats::wilson_interval(s, decided, 0.95),
@@ -173,13 +214,16 @@ pub fn compute(
     regions: &RegionTable,
     opts: &RatesOptions,
 ) -> PolarsResult<Rates> {
+    let keys_by = |day: Expr| -> Vec<Expr> {
+        opts.by
+            .iter()
+            .map(|&d| groups::key_expr(d, regions, day.clone()))
+            .collect()
+    };
+    let key_columns = groups::key_columns(&opts.by);
     let closed_on = col("closed_on");
-    let key_exprs: Vec<Expr> = opts
-        .by
-        .iter()
-        .map(|&d| groups::key_expr(d, regions, closed_on.clone()))
-        .collect();
-    let agg = mediation
+    let success = col("outcome").eq(lit("success"));
+    let closed = mediation
         .clone()
         .lazy()
         .filter(
@@ -187,36 +231,194 @@ pub fn compute(
                 .contains(closed_on.clone())
                 .and(col("outcome").neq(lit("pending"))),
         )
-        .with_columns(key_exprs)
-        .group_by(groups::key_columns(&opts.by))
+        .with_columns(keys_by(closed_on))
+        .group_by(key_columns.clone())
         .agg([
-            col("outcome").eq(lit("success")).sum().alias("successes"),
+            success.clone().sum().alias("successes"),
             col("outcome").eq(lit("failure")).sum().alias("failures"),
             col("outcome").eq(lit("withdrawn")).sum().alias("withdrawn"),
+            fen(col("amount_yuan")).alias("amount_fen"),
+            col("amount_yuan").is_not_null().sum().alias("amount_cases"),
+            fen(when(success)
+                .then(col("settled_yuan"))
+                .otherwise(lit(NULL).cast(DataType::Float64)))
+            .alias("settled_fen"),
+            col("workers_involved")
+                .fill_null(lit(0i64))
+                .sum()
+                .alias("workers"),
         ])
         .collect()?;
+    let received_on = col("received_on");
+    let received = mediation
+        .clone()
+        .lazy()
+        .filter(opts.period.contains(received_on.clone()))
+        .with_columns(keys_by(received_on))
+        .group_by(key_columns.clone())
+        .agg([len().alias("received")])
+        .collect()?;
+    let pending = pending_at_end(mediation, regions, opts, &[&closed, &received])?;
 
     let mut total_counts = OutcomeCounts::default();
+    let mut total_caseload = Caseload::default();
     let mut rows = Vec::new();
-    for (keys, i) in groups::full_table(&agg, &opts.by, regions, &opts.period)? {
-        let c = OutcomeCounts {
-            successes: groups::count_at(&agg, "successes", i)?,
-            failures: groups::count_at(&agg, "failures", i)?,
-            withdrawn: groups::count_at(&agg, "withdrawn", i)?,
+    let aggs = [&closed, &received, &pending];
+    for (keys, at) in groups::full_table_of(&aggs, &opts.by, regions, &opts.period)? {
+        let (c, r, p) = (at[0], at[1], at[2]);
+        let counts = OutcomeCounts {
+            successes: groups::count_at(&closed, "successes", c)?,
+            failures: groups::count_at(&closed, "failures", c)?,
+            withdrawn: groups::count_at(&closed, "withdrawn", c)?,
         };
-        total_counts.add(&c);
-        rows.push(rate_row(keys, c, &opts.judgement));
+        let caseload = Caseload {
+            received: groups::count_at(&received, "received", r)?,
+            pending_at_end: groups::count_at(&pending, "pending", p)?,
+            amount_yuan: groups::count_at(&closed, "amount_fen", c)? as f64 / 100.0,
+            amount_cases: groups::count_at(&closed, "amount_cases", c)?,
+            settled_yuan: groups::count_at(&closed, "settled_fen", c)? as f64 / 100.0,
+            workers: groups::count_at(&closed, "workers", c)?,
+        };
+        total_counts.add(&counts);
+        total_caseload.add(&caseload);
+        let mut row = rate_row(keys, counts, &opts.judgement);
+        row.caseload = caseload;
+        rows.push(row);
     }
     let judgement = &opts.judgement;
     judge(&mut rows, judgement);
+    rank(&mut rows);
 
     let mut total = rate_row(Vec::new(), total_counts, judgement);
+    total.caseload = total_caseload;
     total.verdict = if total.decided < judgement.min_cases || total.decided == 0 {
         Verdict::TooFew
     } else {
         verdict(total.success_rate, total.p_value, judgement)
     };
     Ok(Rates { rows, total })
+}
+
+/// A sum of amounts in whole fen (分), so that sums of yuan with cents are
+/// exact (no 7171273.5200000005); empty cells count 0.
+fn fen(amount: Expr) -> Expr {
+    (amount.fill_null(lit(0.0)) * lit(100.0))
+        .round(0, RoundMode::HalfAwayFromZero)
+        .cast(DataType::Int64)
+        .sum()
+}
+
+/// Cases pending at the end of the period, per group: received by its end
+/// and not closed by then. Grouped by month, each month's row counts those
+/// pending at that month's end. Without an end, the cases still pending.
+fn pending_at_end(
+    mediation: &DataFrame,
+    regions: &RegionTable,
+    opts: &RatesOptions,
+    others: &[&DataFrame],
+) -> PolarsResult<DataFrame> {
+    let pending_by = |end: Option<chrono::NaiveDate>, month_day: Expr| -> PolarsResult<DataFrame> {
+        let still_open = match end {
+            Some(end) => col("received_on").lt_eq(lit(end)).and(
+                col("outcome")
+                    .eq(lit("pending"))
+                    .or(col("closed_on").gt(lit(end))),
+            ),
+            None => col("outcome").eq(lit("pending")),
+        };
+        let keys: Vec<Expr> = opts
+            .by
+            .iter()
+            .map(|&d| groups::key_expr(d, regions, month_day.clone()))
+            .collect();
+        mediation
+            .clone()
+            .lazy()
+            .filter(still_open)
+            .with_columns(keys)
+            .group_by(groups::key_columns(&opts.by))
+            .agg([len().alias("pending")])
+            .collect()
+    };
+    if !opts.by.contains(&Dimension::Month) {
+        return pending_by(opts.period.to, col("received_on"));
+    }
+    // One pass per month of the table, each judged at that month's end.
+    let months = match opts.period.month_keys() {
+        Some(m) => m,
+        None => groups::observed_months(others)?,
+    };
+    let mut all: Option<DataFrame> = None;
+    for month in months {
+        let Ok(p) = Period::month(&month) else {
+            continue;
+        };
+        let (Some(end), true) = (p.to, opts.period.to.is_none_or(|t| p.to <= Some(t))) else {
+            continue;
+        };
+        let part = pending_by(Some(end), lit(end))?;
+        match &mut all {
+            Some(a) => {
+                a.vstack_mut(&part)?;
+            }
+            None => all = Some(part),
+        }
+    }
+    match all {
+        Some(a) => Ok(a),
+        None => pending_by(opts.period.to, col("received_on")),
+    }
+}
+
+/// Ranks the rows by their shrunken rates (bulletin.md): rank 1 the
+/// highest, ties by decided cases (more first), then table order.
+pub fn rank(rows: &mut [RateRow]) {
+    let observed: Vec<(u64, u64)> = rows
+        .iter()
+        .map(|r| (r.counts.successes, r.decided))
+        .collect();
+    for row in rows.iter_mut() {
+        row.ranking = None;
+    }
+    let Some(prior) = stats::beta_binomial::fit(&observed) else {
+        return;
+    };
+    let mut ranked: Vec<(usize, stats::beta_binomial::Shrunken)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.decided > 0)
+        .map(|(i, r)| {
+            (
+                i,
+                stats::beta_binomial::shrink(prior, r.counts.successes, r.decided),
+            )
+        })
+        .collect();
+    ranked.sort_by(|(i, a), (j, b)| {
+        b.rate
+            .total_cmp(&a.rate)
+            .then(rows[*j].decided.cmp(&rows[*i].decided))
+            .then(i.cmp(j))
+    });
+    for (place, (i, shrunken)) in ranked.into_iter().enumerate() {
+        rows[i].ranking = Some(Ranking {
+            shrunken,
+            rank: place as u32 + 1,
+        });
+    }
+}
+
+/// Whether the table was ranked with no variation between rows beyond
+/// chance (every shrunken rate the pooled one).
+pub fn ranked_by_pooled_rate(rows: &[RateRow]) -> bool {
+    let observed: Vec<(u64, u64)> = rows
+        .iter()
+        .map(|r| (r.counts.successes, r.decided))
+        .collect();
+    matches!(
+        stats::beta_binomial::fit(&observed),
+        Some(stats::beta_binomial::Prior::Pooled { .. })
+    )
 }
 
 /// `--sort rate`: highest success rate first, rows without a rate last.

@@ -5,6 +5,7 @@
 use chrono::Datelike;
 use polars::prelude::*;
 
+use super::coverage::{self, DataRange};
 use super::groups::Dimension;
 use super::rates::{self, Judgement, RateRow, Rates, RatesOptions, Verdict};
 use crate::period::Period;
@@ -13,6 +14,8 @@ use crate::regions::RegionTable;
 /// One month of the trend.
 pub struct TrendMonth {
     pub month: String,
+    /// Whether the data reaches the month (else it reads 数据未覆盖).
+    pub covered: bool,
     /// The month as a period (first to last day).
     pub province_period: Period,
     pub province: RateRow,
@@ -37,6 +40,7 @@ pub fn compute(
     regions: &RegionTable,
     period: &Period,
     judgement: &Judgement,
+    range: Option<DataRange>,
 ) -> PolarsResult<Vec<TrendMonth>> {
     let Some(to) = period.to else {
         return Ok(Vec::new());
@@ -57,6 +61,7 @@ pub fn compute(
         let Some(from) = month.from else { continue };
         months.push(TrendMonth {
             month: format!("{:04}-{:02}", from.year(), from.month()),
+            covered: coverage::reaches(range, &month),
             province_period: month.clone(),
             province: prefectures.total.clone(),
             prefectures,

@@ -150,6 +150,19 @@ pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
+/// Warns (standard error) when the period lies entirely outside the data.
+pub fn warn_if_outside(period: &Period, range: Option<disputes::analysis::coverage::DataRange>) {
+    if let Some(r) = range
+        && !r.covers(period)
+    {
+        warn(Message::OutsideTheData {
+            period: period.label(disputes::messages::language()),
+            first: r.first.to_string(),
+            last: r.last.to_string(),
+        });
+    }
+}
+
 /// A warning on standard error, in the run's language.
 pub fn warn(message: impl std::fmt::Display) {
     eprintln!(

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use disputes::Lang;
+use disputes::analysis::coverage::DataRange;
 use disputes::analysis::headline;
 use disputes::ingest::Logs;
 use disputes::ingest::schema::LogKind;
@@ -45,6 +46,22 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let Some(period_name) = name else {
         return Err(Message::ReportNeedsWholeMonths.into());
     };
+    // A report of a period the data does not reach would be all zeros.
+    let range = DataRange::union(
+        DataRange::of_mediation(&logs.mediation)?,
+        DataRange::of_hotline(&logs.hotline)?,
+    );
+    match range {
+        Some(r) if !r.covers(&period) => {
+            return Err(Message::ReportOutsideTheData {
+                period: period.label(args.lang),
+                first: r.first.to_string(),
+                last: r.last.to_string(),
+            }
+            .into());
+        }
+        _ => {}
+    }
     let out = args
         .out
         .clone()
@@ -58,6 +75,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     }
     let opts = ReportOptions {
         period,
+        named: choice.is_named(),
         judgement: args.judgement.judgement(),
         counties: args.counties,
         sla_days: args.sla_days,

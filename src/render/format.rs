@@ -12,6 +12,12 @@ pub fn verdict_label(code: &str, lang: Lang) -> String {
         "below" => ("▼", "低于基线", "below"),
         "not_distinguishable" => ("＝", "无显著差异", "not distinguishable"),
         "too_few" => ("·", "样本过少", "too few"),
+        "up" => ("▲", "上升", "up"),
+        "down" => ("▼", "下降", "down"),
+        "no_clear_change" => ("＝", "无明显变化", "no clear change"),
+        "court_higher" => ("▲", "法院+工会较高", "court higher"),
+        "arbitration_higher" => ("▼", "人社+工会较高", "arbitration higher"),
+        "no_clear_difference" => ("＝", "无明显差异", "no clear difference"),
         other => ("", other, other),
     };
     match lang {
@@ -33,7 +39,9 @@ pub fn shown(value: &Value, column: &Column, lang: Lang) -> String {
 pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
     match (value, kind) {
         (Value::Null, _) => "—".to_string(),
-        (Value::Text { value, .. }, ColumnKind::Verdict) => verdict_label(value, lang),
+        (Value::Text { value, display }, ColumnKind::Verdict) => display
+            .clone()
+            .unwrap_or_else(|| verdict_label(value, lang)),
         (Value::Text { value, display }, _) => display.clone().unwrap_or_else(|| value.clone()),
         (Value::Int(i), _) => i.to_string(),
         (Value::Float(f), ColumnKind::Rate) => format!("{:.1}%", f * 100.0),
@@ -45,6 +53,8 @@ pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
             }
         }
         (Value::Float(f), ColumnKind::Hours) => format!("{f:.1}"),
+        (Value::Float(f), ColumnKind::Money) => format!("{:.2}", f / 10_000.0),
+        (Value::Float(f), ColumnKind::Points) => format!("{:+.1}", f * 100.0),
         (Value::Float(f), ColumnKind::Number) => {
             let rounded = format!("{f:.4}");
             rounded

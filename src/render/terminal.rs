@@ -44,8 +44,8 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
                     && let Value::Text { value, .. } = v
                 {
                     cell = match value.as_str() {
-                        "above" => cell.fg(Color::Green),
-                        "below" => cell.fg(Color::Red),
+                        "above" | "up" => cell.fg(Color::Green),
+                        "below" | "down" => cell.fg(Color::Red),
                         "too_few" => cell.fg(Color::DarkGrey),
                         _ => cell,
                     };

@@ -43,6 +43,7 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let percent = Format::new().set_num_format("0.0%");
     let p_value = Format::new().set_num_format("0.0000");
     let hours = Format::new().set_num_format("0.0");
+    let money = Format::new().set_num_format("#,##0.00");
     for (index, table) in tables.iter().enumerate() {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&masked(&table.title), index))?;
@@ -74,6 +75,10 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
                             }
                             ColumnKind::PValue => {
                                 sheet.write_number_with_format(r, c, *f, &p_value)?
+                            }
+                            // In 万元, as the column's label says.
+                            ColumnKind::Money => {
+                                sheet.write_number_with_format(r, c, *f / 10_000.0, &money)?
                             }
                             ColumnKind::Hours => {
                                 sheet.write_number_with_format(r, c, *f, &hours)?

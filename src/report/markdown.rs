@@ -39,12 +39,22 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
 
+    out.push('\n');
+    for line in report.prose() {
+        out.push_str(&format!("{}\n\n", markdown::escape(&line)));
+    }
+
     out.push_str(&heading(Heading::Prefectures));
     out.push_str(&format!(
         "![{}](rates.svg)\n\n",
         if zh { "成功率" } else { "success rates" }
     ));
     out.push_str(&table(&s.prefectures));
+
+    out.push_str(&heading(Heading::Changes));
+    out.push_str(&table(&s.changes_previous));
+    out.push('\n');
+    out.push_str(&table(&s.changes_last_year));
 
     out.push_str(&heading(Heading::FunnelPlot));
     out.push_str(&format!(
@@ -66,6 +76,15 @@ pub fn render(report: &Report) -> String {
 
     out.push_str(&heading(Heading::Counties));
     out.push_str(&table(&s.counties));
+    out.push('\n');
+    out.push_str(&table(&s.county_changes_previous));
+    out.push('\n');
+    out.push_str(&table(&s.county_changes_last_year));
+
+    out.push_str(&heading(Heading::Ranking));
+    out.push_str(&table(&s.top_counties));
+    out.push('\n');
+    out.push_str(&table(&s.bottom_counties));
 
     out.push_str(&heading(Heading::Hotline));
     out.push_str(&table(&s.hotline));
@@ -79,6 +98,13 @@ pub fn render(report: &Report) -> String {
     out.push('\n');
     for line in &report.findings {
         out.push_str(&format!("- {}\n", markdown::escape(line)));
+    }
+    out.push_str(&heading(Heading::Definitions));
+    for (i, line) in super::wording::definitions(report.baseline, lang)
+        .iter()
+        .enumerate()
+    {
+        out.push_str(&format!("{}. {}\n", i + 1, markdown::escape(line)));
     }
     if let Some(at) = &report.generated_at {
         out.push_str(&format!(

@@ -15,6 +15,8 @@ pub mod wording;
 use polars::prelude::*;
 
 use crate::Lang;
+use crate::analysis::changes::{self, Comparison};
+use crate::analysis::coverage::{self, DataRange};
 use crate::analysis::filters::Filters;
 use crate::analysis::groups::Dimension;
 use crate::analysis::headline::{self, Headline};
@@ -25,6 +27,7 @@ use crate::analysis::trend::{self, TrendMonth};
 use crate::ingest::Logs;
 use crate::period::Period;
 use crate::regions::RegionTable;
+use crate::tables::rates::CompareWith;
 use crate::tables::{self, Table, accounting};
 
 /// Which prefectures get a county table.
@@ -39,6 +42,9 @@ pub enum CountyScope {
 
 pub struct ReportOptions {
     pub period: Period,
+    /// A calendar month, quarter, half or year (else a span of days): how
+    /// the periods it is compared with are found.
+    pub named: bool,
     pub judgement: Judgement,
     pub counties: CountyScope,
     pub sla_days: f64,
@@ -60,6 +66,7 @@ pub struct Section {
 
 pub struct Report {
     pub period: Period,
+    pub named: bool,
     /// Folder-style name of the period: 2023-06, 2023Q2, 2023H1 or 2023.
     pub period_name: String,
     pub lang: Lang,
@@ -74,6 +81,10 @@ pub struct Report {
     pub trend: Vec<TrendMonth>,
     /// The referral funnel's data-quality findings, one line each.
     pub findings: Vec<String>,
+    /// The whole province's counties, ranked (for the ranking section).
+    pub counties: Rates,
+    /// Hotline figures of the period's last `--sla-days` are not final yet.
+    pub hotline_immature: bool,
     /// Every table, in the order the page shows them.
     pub sections: Sections,
 }
@@ -81,8 +92,16 @@ pub struct Report {
 pub struct Sections {
     pub headline: Section,
     pub prefectures: Section,
+    /// Each prefecture against the period before (环比) and a year earlier (同比).
+    pub changes_previous: Section,
+    pub changes_last_year: Section,
     pub trend: Section,
     pub counties: Section,
+    pub county_changes_previous: Section,
+    pub county_changes_last_year: Section,
+    /// The province's best and worst ranked counties.
+    pub top_counties: Section,
+    pub bottom_counties: Section,
     pub hotline: Section,
     pub referral: Section,
     pub files: Section,
@@ -90,12 +109,18 @@ pub struct Sections {
 }
 
 impl Sections {
-    pub fn all(&self) -> [&Section; 8] {
+    pub fn all(&self) -> [&Section; 14] {
         [
             &self.headline,
             &self.prefectures,
+            &self.changes_previous,
+            &self.changes_last_year,
             &self.trend,
             &self.counties,
+            &self.county_changes_previous,
+            &self.county_changes_last_year,
+            &self.top_counties,
+            &self.bottom_counties,
             &self.hotline,
             &self.referral,
             &self.files,
@@ -103,6 +128,9 @@ impl Sections {
         ]
     }
 }
+
+/// How many counties the ranking section lists at each end.
+pub const RANKED_COUNTIES: usize = 10;
 
 /// The region code of a prefecture row.
 pub fn region_code(row: &RateRow) -> Option<u32> {
@@ -113,12 +141,38 @@ fn region_name(row: &RateRow) -> String {
     row.keys.first().map_or("", |k| k.region_name()).to_string()
 }
 
+/// Keeps the rows of a table built over `all` whose keys are in `keys`.
+fn retain_keys(table: &mut Table, all: &Rates, keys: &[String]) {
+    let keep: Vec<bool> = all
+        .rows
+        .iter()
+        .map(|r| r.keys.first().is_some_and(|k| keys.contains(&k.key)))
+        .collect();
+    let rows = std::mem::take(&mut table.rows);
+    table.rows = rows
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(r, _)| r)
+        .collect();
+}
+
 /// Computes everything the report shows.
 pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> PolarsResult<Report> {
     let lang = opts.lang;
     let period = &opts.period;
     let judgement = &opts.judgement;
-    let headline = headline::compute(logs, regions, period, judgement, opts.sla_days)?;
+    let mediation_range = DataRange::of_mediation(&logs.mediation)?;
+    let range = DataRange::union(mediation_range, DataRange::of_hotline(&logs.hotline)?);
+    let headline = headline::compute(
+        logs,
+        regions,
+        period,
+        opts.named,
+        judgement,
+        opts.sla_days,
+        range,
+    )?;
 
     let rates_by = |dim: Dimension| -> PolarsResult<(Rates, RatesOptions)> {
         let ropts = RatesOptions {
@@ -131,6 +185,7 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         Ok((result, ropts))
     };
     let (prefectures, prefecture_opts) = rates_by(Dimension::Prefecture)?;
+    let prefectures_all = rates::compute(&logs.mediation, regions, &prefecture_opts)?;
     // The county table of the whole province, judged as `rates --by county`
     // judges it; the report shows the counties of the chosen prefectures.
     let (counties, _) = rates_by(Dimension::County)?;
@@ -141,7 +196,42 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         .filter_map(|r| Some((region_code(r)?, region_name(r))))
         .collect();
 
-    let trend = trend::compute(&logs.mediation, regions, period, judgement)?;
+    // Each prefecture (and county) against the period before and a year earlier.
+    let earlier = [period.previous(opts.named), period.year_earlier(opts.named)];
+    let compared = |dim: Dimension| -> PolarsResult<Vec<(Comparison, Option<Period>)>> {
+        let now_opts = RatesOptions {
+            by: vec![dim],
+            period: period.clone(),
+            judgement: judgement.clone(),
+        };
+        let now = rates::compute(&logs.mediation, regions, &now_opts)?;
+        let mut out = Vec::new();
+        for then_period in &earlier {
+            let Some(p) = then_period else {
+                out.push((changes::against_earlier(&now, &now, false, judgement), None));
+                continue;
+            };
+            let then_opts = RatesOptions {
+                period: p.clone(),
+                ..now_opts.clone()
+            };
+            let then = rates::compute(&logs.mediation, regions, &then_opts)?;
+            let covered = coverage::reaches(mediation_range, p);
+            out.push((
+                changes::against_earlier(&now, &then, covered, judgement),
+                Some(p.clone()),
+            ));
+        }
+        Ok(out)
+    };
+    let prefecture_changes = compared(Dimension::Prefecture)?;
+    let county_changes = compared(Dimension::County)?;
+
+    let trend = trend::compute(&logs.mediation, regions, period, judgement, mediation_range)?;
+    let hotline_immature = match (period.to, DataRange::of_hotline(&logs.hotline)?) {
+        (Some(end), Some(r)) => end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last,
+        _ => false,
+    };
 
     let hotline_opts = HotlineOptions {
         by: vec![Dimension::Prefecture],
@@ -165,11 +255,69 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         tables::referral::findings_lines(&referrals.findings, regions, opts.link_days, lang);
 
     let section = |file_stem, table| Section { file_stem, table };
+    let province_counties = rates::compute(
+        &logs.mediation,
+        regions,
+        &RatesOptions {
+            by: vec![Dimension::County],
+            period: period.clone(),
+            judgement: judgement.clone(),
+        },
+    )?;
+    let change_section =
+        |file_stem, dim: Dimension, (c, p): &(Comparison, Option<Period>), with| {
+            let now_opts = RatesOptions {
+                by: vec![dim],
+                period: period.clone(),
+                judgement: judgement.clone(),
+            };
+            let now = if dim == Dimension::Prefecture {
+                &prefectures_all
+            } else {
+                &province_counties
+            };
+            section(
+                file_stem,
+                tables::rates::comparison_table(now, c, &now_opts, with, p.as_ref(), lang, &[]),
+            )
+        };
     let mut sections = Sections {
         headline: section("headline", tables::report::headline_table(&headline, lang)),
         prefectures: section(
             "prefectures",
             tables::rates::rates_table(&prefectures, &prefecture_opts, lang, &[]),
+        ),
+        changes_previous: change_section(
+            "prefecture_changes_previous",
+            Dimension::Prefecture,
+            &prefecture_changes[0],
+            CompareWith::Previous,
+        ),
+        changes_last_year: change_section(
+            "prefecture_changes_last_year",
+            Dimension::Prefecture,
+            &prefecture_changes[1],
+            CompareWith::LastYear,
+        ),
+        county_changes_previous: change_section(
+            "county_changes_previous",
+            Dimension::County,
+            &county_changes[0],
+            CompareWith::Previous,
+        ),
+        county_changes_last_year: change_section(
+            "county_changes_last_year",
+            Dimension::County,
+            &county_changes[1],
+            CompareWith::LastYear,
+        ),
+        top_counties: section(
+            "ranking_top_counties",
+            tables::report::ranked_counties(&province_counties, RANKED_COUNTIES, true, lang),
+        ),
+        bottom_counties: section(
+            "ranking_bottom_counties",
+            tables::report::ranked_counties(&province_counties, RANKED_COUNTIES, false, lang),
         ),
         trend: section(
             "trend",
@@ -200,10 +348,54 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
             accounting::rejects_by_reason_table(&logs.rejects, lang),
         ),
     };
+    // Comparison tables show the rows the other tables show.
+    let prefecture_keys: Vec<String> = prefectures
+        .rows
+        .iter()
+        .map(|r| r.keys[0].key.clone())
+        .collect();
+    retain_keys(
+        &mut sections.changes_previous.table,
+        &prefectures_all,
+        &prefecture_keys,
+    );
+    retain_keys(
+        &mut sections.changes_last_year.table,
+        &prefectures_all,
+        &prefecture_keys,
+    );
+    let county_keys: Vec<String> = province_counties
+        .rows
+        .iter()
+        .map(|r| r.keys[0].key.clone())
+        .filter(|k| {
+            county_prefectures
+                .iter()
+                .any(|(code, _)| k.starts_with(&format!("{code}:")))
+        })
+        .collect();
+    for t in [
+        &mut sections.county_changes_previous.table,
+        &mut sections.county_changes_last_year.table,
+    ] {
+        retain_keys(t, &province_counties, &county_keys);
+        t.total = None;
+    }
+    if hotline_immature {
+        sections
+            .hotline
+            .table
+            .notes
+            .insert(0, tables::hotline::immature_note(opts.sla_days, lang));
+    }
     for section in [
         &mut sections.prefectures,
+        &mut sections.changes_previous,
+        &mut sections.changes_last_year,
         &mut sections.trend,
         &mut sections.counties,
+        &mut sections.county_changes_previous,
+        &mut sections.county_changes_last_year,
         &mut sections.hotline,
         &mut sections.referral,
     ] {
@@ -211,6 +403,9 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
     }
     Ok(Report {
         period: period.clone(),
+        named: opts.named,
+        counties: province_counties,
+        hotline_immature,
         period_name: opts.period_name.clone(),
         lang,
         baseline: judgement.baseline,

@@ -15,6 +15,8 @@ pub struct Charts {
 }
 
 const STYLE: &str = r#"
+.prose p { margin: 0.4em 0; }
+ol.definitions { font-size: 0.9em; padding-left: 1.4em; }
 :root { --ink: #222; --muted: #666; --line: #ddd; --above: #1a9641; --below: #d73027; --nd: #4575b4; --few: #999; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
@@ -145,11 +147,21 @@ pub fn render(report: &Report, charts: &Charts) -> String {
         }
         body.push_str("</ul></div>\n");
     }
+    body.push_str("</div>\n");
+    body.push_str("<div class=\"prose\">\n");
+    for line in report.prose() {
+        body.push_str(&format!("<p>{}</p>\n", escape(&masked(&line))));
+    }
     body.push_str("</div>\n</section>\n");
 
     body.push_str(&open_section(Heading::Prefectures, lang));
     body.push_str(&figure(&charts.rates, w.rates_caption));
     body.push_str(&table(&s.prefectures, lang));
+    body.push_str("</section>\n");
+
+    body.push_str(&open_section(Heading::Changes, lang));
+    body.push_str(&table(&s.changes_previous, lang));
+    body.push_str(&table(&s.changes_last_year, lang));
     body.push_str("</section>\n");
 
     body.push_str(&open_section(Heading::FunnelPlot, lang));
@@ -163,6 +175,13 @@ pub fn render(report: &Report, charts: &Charts) -> String {
 
     body.push_str(&open_section(Heading::Counties, lang));
     body.push_str(&table(&s.counties, lang));
+    body.push_str(&table(&s.county_changes_previous, lang));
+    body.push_str(&table(&s.county_changes_last_year, lang));
+    body.push_str("</section>\n");
+
+    body.push_str(&open_section(Heading::Ranking, lang));
+    body.push_str(&table(&s.top_counties, lang));
+    body.push_str(&table(&s.bottom_counties, lang));
     body.push_str("</section>\n");
 
     body.push_str(&open_section(Heading::Hotline, lang));
@@ -179,6 +198,13 @@ pub fn render(report: &Report, charts: &Charts) -> String {
         body.push_str(&format!("<li>{}</li>\n", escape(&masked(line))));
     }
     body.push_str("</ul>\n</section>\n");
+
+    body.push_str(&open_section(Heading::Definitions, lang));
+    body.push_str("<ol class=\"definitions\">\n");
+    for line in super::wording::definitions(report.baseline, lang) {
+        body.push_str(&format!("<li>{}</li>\n", escape(&line)));
+    }
+    body.push_str("</ol>\n</section>\n");
 
     let mut footer = format!("{} {}", w.made_by, env!("CARGO_PKG_VERSION"));
     if let Some(at) = &report.generated_at {

@@ -195,7 +195,7 @@ pub fn rejects_by_reason_table(rejects: &[Reject], lang: Lang) -> Table {
     let (title, note) = match lang {
         Lang::Zh => (
             "拒收行（按原因）",
-            "每行只按第一条不符合的规则计一次；逐行原因见 `disputes validate --rejects 文件`",
+            "每行只按第一条不符合的规则计一次；每一行的原因和原始内容可用 validate 命令导出（见《使用说明》“处理拒收行”）",
         ),
         Lang::En => (
             "Rejected rows by reason",

@@ -16,6 +16,19 @@ pub fn zh_tickets(period: &crate::period::Period, what: &str) -> String {
     }
 }
 
+/// The note of a hotline table whose period ends less than `--sla-days`
+/// before the data's last ticket: its last days' figures are not final.
+pub fn immature_note(sla_days: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "注意：期末距数据中最后一张工单不足 {sla_days} 天，期末几天受理的工单可能尚未办结，办结率和按时办结率还会变化"
+        ),
+        Lang::En => format!(
+            "note: the period ends less than {sla_days} days before the data's last ticket; tickets of its last days may still close, so closure and on-time rates are not final"
+        ),
+    }
+}
+
 /// How the hotline served callers, one row per group, with the province
 /// total and the definitions in its notes.
 pub fn hotline_table(

@@ -27,6 +27,10 @@ pub enum ColumnKind {
     Rate,
     PValue,
     Hours,
+    /// An amount of yuan: tables for people show 万元 (10,000 yuan).
+    Money,
+    /// A difference of two rates (fractions), shown in percentage points.
+    Points,
     Verdict,
     /// Any other number (query results), shown rounded to 4 decimals.
     Number,

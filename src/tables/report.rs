@@ -91,6 +91,13 @@ pub fn trend_table(trend: &[TrendMonth], judgement: &Judgement, lang: Lang) -> T
         .iter()
         .map(|t| {
             let p = &t.province;
+            if !t.covered {
+                // A month the data does not reach: 数据未覆盖, never 0.
+                let mut cells = vec![Value::text(t.month.clone())];
+                let uncovered = Value::labelled("", super::rates::not_covered(lang));
+                cells.extend(std::iter::repeat_n(uncovered, 7));
+                return cells;
+            }
             vec![
                 Value::text(t.month.clone()),
                 Value::Int(p.counts.closed() as i64),
@@ -116,11 +123,11 @@ pub fn trend_table(trend: &[TrendMonth], judgement: &Judgement, lang: Lang) -> T
     let (title, note) = match lang {
         Lang::Zh => (
             "全省月度成功率（近12个月）",
-            "每月单独判定各市州（同该月的 `disputes rates --month`）",
+            "每月单独判定各市州（与按月统计的成功率表相同）；数据未覆盖的月份不计",
         ),
         Lang::En => (
             "Province success rate by month (last 12 months)",
-            "prefectures judged month by month, as `disputes rates --month` would",
+            "prefectures judged month by month, as a monthly rates table judges them; months outside the data are left out",
         ),
     };
     let denominator = super::rates::denominator_note(&ropts, lang);
@@ -178,12 +185,80 @@ pub fn county_table(
         }
     };
     let family = match lang {
-        Lang::Zh => "各县市区的判定与 `disputes rates --by county` 相同（校正范围为全省县市区）",
+        Lang::Zh => "各县市区的判定与全省按县市区统计的成功率表相同（校正范围为全省县市区）",
         Lang::En => {
-            "counties are judged as `disputes rates --by county` judges them (adjusted over all the province's counties)"
+            "counties are judged as the province's table by county judges them (adjusted over all the province's counties)"
         }
     };
     table.notes.insert(0, scope);
     table.notes.push(family.to_string());
     table
+}
+
+/// The best (or worst) `n` ranked counties of the province, by shrunken
+/// rate, beside their raw rates: the 排名 a 通报 prints, fairly.
+pub fn ranked_counties(counties: &Rates, n: usize, best: bool, lang: Lang) -> Table {
+    let mut ranked: Vec<&crate::analysis::rates::RateRow> = counties
+        .rows
+        .iter()
+        .filter(|r| r.ranking.is_some())
+        .collect();
+    ranked.sort_by_key(|r| r.ranking.map_or(u32::MAX, |k| k.rank));
+    if !best {
+        ranked.reverse();
+    }
+    let rows = ranked
+        .into_iter()
+        .take(n)
+        .map(|r| {
+            let k = r.ranking.expect("ranked rows");
+            let mut cells = vec![Value::Int(i64::from(k.rank))];
+            cells.extend(r.keys.iter().flat_map(|key| super::key_cells(key, lang)));
+            cells.extend([
+                Value::Int(r.counts.successes as i64),
+                Value::Int(r.decided as i64),
+                Value::opt_float(r.success_rate),
+                Value::Float(k.shrunken.rate),
+                Value::Float(k.shrunken.low),
+                Value::Float(k.shrunken.high),
+            ]);
+            cells
+        })
+        .collect();
+    let mut columns = vec![Column::new("rank", "排名", "rank", ColumnKind::Count)];
+    columns.extend(super::key_columns(Dimension::County));
+    columns.extend([
+        Column::new("successes", "成功", "successes", ColumnKind::Count),
+        Column::new("decided", "分母", "decided", ColumnKind::Count),
+        Column::new("success_rate", "原始成功率", "raw rate", ColumnKind::Rate),
+        Column::new(
+            "shrunken_rate",
+            "收敛成功率",
+            "shrunken rate",
+            ColumnKind::Rate,
+        ),
+        Column::new("shrunken_low", "95%下限", "95% low", ColumnKind::Rate),
+        Column::new("shrunken_high", "95%上限", "95% high", ColumnKind::Rate),
+    ]);
+    let title = match (lang, best) {
+        (Lang::Zh, true) => format!("县市区排名前 {n} 位"),
+        (Lang::Zh, false) => format!("县市区排名后 {n} 位（从最后一位起）"),
+        (Lang::En, true) => format!("The {n} best ranked counties"),
+        (Lang::En, false) => format!("The {n} worst ranked counties, worst first"),
+    };
+    let why = match lang {
+        Lang::Zh => {
+            "排名按收敛成功率而非原始成功率：案件少的县，原始成功率很容易偶然偏高或偏低，收敛成功率把它向全省水平拉近，案件越少拉得越多，这样 3 件全成功的县不会排在几十件、六成成功的县前面。收敛成功率的 95% 区间越宽，名次越不确定"
+        }
+        Lang::En => {
+            "ranked by shrunken rate, not raw rate: a county with few cases easily has a high or low rate by chance; the shrunken rate pulls it toward the province's, the more the fewer its cases, so 3 of 3 does not outrank 32 of 38. The wider the interval, the less certain the place"
+        }
+    };
+    Table {
+        title,
+        notes: vec![why.to_string()],
+        columns,
+        rows,
+        total: None,
+    }
 }
