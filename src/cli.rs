@@ -66,7 +66,7 @@ pub enum Command {
     /// The hotline → mediation referral funnel (转调解 → case → closed → success)
     #[command(after_help = EXIT_CODES)]
     Funnel(FunnelArgs),
-    /// Write the monthly report folder (HTML page, Markdown, CSV tables, SVG charts)
+    /// Write the report folder: Word document, HTML page, Markdown, workbook, CSV tables, SVG charts
     #[command(after_help = EXIT_CODES)]
     Report(ReportArgs),
     /// SQL over the checked data (tables mediation, hotline, regions); without

@@ -69,14 +69,11 @@ fn no_command_prints_a_phone_number() {
         let phones = mobile_numbers(&format!("{}{}", run.stdout, run.stderr));
         assert!(phones.is_empty(), "{all:?} printed {phones:?}");
     }
-    // Every file of the report folder (the workbook is zipped: its text
-    // parts are checked through the CSVs that hold the same tables).
+    // Every file of the report folder, the workbook's and the Word
+    // document's XML parts included.
     for entry in std::fs::read_dir(ws.path("report-folder")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "xlsx") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = file_text(&path);
         let phones = mobile_numbers(&text);
         assert!(phones.is_empty(), "{} holds {phones:?}", path.display());
     }
@@ -120,7 +117,12 @@ fn holds_the_phone(text: &str) -> bool {
 }
 
 /// The text parts of a workbook, for scanning.
-fn xlsx_text(path: &std::path::Path) -> String {
+/// A file's text; for a workbook or a Word document (zipped XML), the
+/// text of every part.
+fn file_text(path: &std::path::Path) -> String {
+    if !path.extension().is_some_and(|e| e == "xlsx" || e == "docx") {
+        return std::fs::read_to_string(path).unwrap();
+    }
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut text = String::new();
@@ -277,11 +279,7 @@ fn a_phone_typed_into_any_column_in_any_form_never_leaves_unmasked() {
         files.push(entry.unwrap().path());
     }
     for path in files {
-        let text = if path.extension().is_some_and(|e| e == "xlsx") {
-            xlsx_text(&path)
-        } else {
-            std::fs::read_to_string(&path).unwrap()
-        };
+        let text = file_text(&path);
         assert!(
             !holds_the_phone(&text),
             "{} holds the phone",

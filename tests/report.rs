@@ -341,3 +341,73 @@ fn county_tables_cover_the_prefectures_below_or_all() {
             .all(|r| below.contains(&field(&hc, r, "prefecture_code").to_string()))
     );
 }
+
+/// The rows of a Word document's tables: the text of each cell, row by row
+/// (`word/document.xml`, cells `<w:tc>`, text runs `<w:t>`).
+fn word_rows(docx: &Path) -> Vec<Vec<String>> {
+    let xml = xlsx_part(docx, "word/document.xml");
+    let text_of = |cell: &str| -> String {
+        // `<w:t>` or `<w:t xml:space=…>`, not `<w:tcPr>` or `<w:tcW`.
+        cell.split("<w:t")
+            .skip(1)
+            .filter(|t| t.starts_with('>') || t.starts_with(' '))
+            .filter_map(|t| {
+                let body = t.split_once('>')?.1;
+                Some(body.split("</w:t>").next()?.to_string())
+            })
+            .collect()
+    };
+    xml.split("<w:tr>")
+        .skip(1)
+        .map(|tr| {
+            let tr = tr.split("</w:tr>").next().unwrap_or("");
+            tr.split("<w:tc>").skip(1).map(text_of).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_word_document_carries_the_prefecture_table() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--month", "2023-06"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = word_rows(&out.join("report.docx"));
+    let text = std::fs::read_to_string(out.join("prefectures.csv")).unwrap();
+    let (header, csv_rows) = parse_csv(&text);
+    assert_eq!(csv_rows.len(), 17);
+    for row in &csv_rows {
+        let name = field(&header, row, "prefecture");
+        let cells = rows
+            .iter()
+            .find(|r| r.first() == Some(&name.to_string()))
+            .unwrap_or_else(|| panic!("no row for {name} in report.docx"));
+        // 市州, 受理, 结案, 成功, 分母, 成功率, 95% 区间, 判定, 排名.
+        for (i, column) in ["received", "closed", "successes", "decided"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(cells[i + 1], field(&header, row, column), "{name} {column}");
+        }
+        if let Ok(rate) = field(&header, row, "success_rate").parse::<f64>() {
+            assert_eq!(cells[5], format!("{:.1}%", rate * 100.0), "{name}");
+        }
+        let rank = field(&header, row, "rank");
+        assert_eq!(cells[9], if rank.is_empty() { "—" } else { rank }, "{name}");
+    }
+    // June 2022 is outside the sample: the 同比 section says so in a note
+    // and has no table of 数据未覆盖 cells.
+    let xml = xlsx_part(&out.join("report.docx"), "word/document.xml");
+    assert!(xml.contains("比较期间不在数据范围内：数据未覆盖，不作比较"));
+    let prefecture_rows = rows
+        .iter()
+        .filter(|r| r.first().is_some_and(|c| c == "武汉市"));
+    assert!(
+        prefecture_rows.flatten().all(|c| c != "数据未覆盖"),
+        "a table of 数据未覆盖 cells"
+    );
+    // The trend table is in the document too, a row a month.
+    assert!(
+        rows.iter()
+            .any(|r| r.first().map(String::as_str) == Some("2023-06"))
+    );
+}

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use disputes::analysis::coverage::DataRange;
 use disputes::analysis::groups::Dimension;
 use disputes::analysis::hotline::{self, HotlineOptions};
 use disputes::ingest::schema::LogKind;
@@ -48,11 +49,20 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
         period: super::period(&args.period)?,
         sla_days: args.sla_days,
     };
+    let range = DataRange::of_hotline(&logs.hotline)?;
+    super::warn_if_outside(&opts.period, range);
     let lang = args.output.lang;
     let mut result = hotline::compute(&logs.hotline, &regions, &opts)?;
     result.rows.retain(|r| filters.shows(&opts.by, r));
     let accounting = accounting::accounting_lines(&logs, LogKind::Hotline, lang);
     let mut table = tables::hotline::hotline_table(&result, &opts, lang, &accounting);
+    if let (Some(end), Some(r)) = (opts.period.to, range)
+        && end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last
+    {
+        table
+            .notes
+            .insert(0, tables::hotline::immature_note(opts.sla_days, lang));
+    }
     tables::mark_filtered(&mut table, &filters, lang);
     super::emit(&table, &args.output, &accounting)?;
     Ok(ExitCode::SUCCESS)

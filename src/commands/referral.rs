@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use disputes::analysis::coverage::DataRange;
 use disputes::analysis::groups::Dimension;
 use disputes::analysis::rates::{self, Judgement, RatesOptions};
 use disputes::analysis::referral::{self, ReferralOptions};
@@ -40,6 +41,13 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
         &[LogKind::Hotline, LogKind::Mediation],
     )?;
     let period = super::period(&args.period)?;
+    super::warn_if_outside(
+        &period,
+        DataRange::union(
+            DataRange::of_hotline(&logs.hotline)?,
+            DataRange::of_mediation(&logs.mediation)?,
+        ),
+    );
     let opts = ReferralOptions {
         by: match args.by {
             FunnelBy::Prefecture => Dimension::Prefecture,

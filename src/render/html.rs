@@ -30,9 +30,8 @@ fn is_number(kind: ColumnKind) -> bool {
     )
 }
 
-/// The table's notes as a caption list, then the table itself.
-pub fn render(table: &Table, lang: Lang) -> String {
-    let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
+/// The table's notes as a caption list: period, denominator, method.
+pub fn notes(table: &Table) -> String {
     let mut out = String::new();
     if !table.notes.is_empty() {
         out.push_str("<ul class=\"notes\">\n");
@@ -41,6 +40,13 @@ pub fn render(table: &Table, lang: Lang) -> String {
         }
         out.push_str("</ul>\n");
     }
+    out
+}
+
+/// The table's notes as a caption list, then the table itself.
+pub fn render(table: &Table, lang: Lang) -> String {
+    let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
+    let mut out = notes(table);
     out.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
     for c in &columns {
         let class = if is_number(c.kind) {

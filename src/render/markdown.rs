@@ -4,8 +4,8 @@
 use super::format::shown;
 use super::{RenderOptions, Table, masked};
 
-pub fn render(table: &Table, opts: &RenderOptions) -> String {
-    let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
+/// The title and the notes as a list.
+pub fn title_and_notes(table: &Table) -> String {
     let mut out = format!("### {}\n\n", escape(&table.title));
     for note in &table.notes {
         out.push_str(&format!("- {}\n", escape(note)));
@@ -13,6 +13,12 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
     if !table.notes.is_empty() {
         out.push('\n');
     }
+    out
+}
+
+pub fn render(table: &Table, opts: &RenderOptions) -> String {
+    let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
+    let mut out = title_and_notes(table);
     let labels: Vec<String> = columns.iter().map(|c| escape(c.label(opts.lang))).collect();
     out.push_str(&format!("| {} |\n", labels.join(" | ")));
     let aligns: Vec<&str> = columns

@@ -2,7 +2,7 @@
 //! of it staged in a hidden folder beside the destination and renamed into
 //! place, so the folder appears whole or not at all.
 //!
-//! Files: index.html, report.md, report.xlsx, one CSV per section (named by
+//! Files: index.html, report.md, report.xlsx, report.docx, one CSV per section (named by
 //! [`super::Section::file_stem`]), rates.svg, funnel.svg (the funnel plot)
 //! and trend.svg. Nothing in them depends on the clock unless
 //! `--generated-at`.
@@ -67,6 +67,10 @@ pub fn files(report: &Report, regions: &RegionTable) -> Result<Vec<(String, Vec<
     let tables: Vec<&crate::tables::Table> =
         report.sections.all().iter().map(|s| &s.table).collect();
     files.push(("report.xlsx".into(), render::xlsx::workbook(&tables, lang)?));
+    files.push((
+        "report.docx".into(),
+        super::docx::render(report).map_err(|e| anyhow::anyhow!("report.docx: {e}"))?,
+    ));
     Ok(files)
 }
 

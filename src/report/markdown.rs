@@ -14,7 +14,13 @@ pub fn render(report: &Report) -> String {
         colour: false,
     };
     let s = &report.sections;
-    let table = |section: &super::Section| markdown::render(&section.table, &opts);
+    let table = |section: &super::Section| {
+        if section.tabulated {
+            markdown::render(&section.table, &opts)
+        } else {
+            markdown::title_and_notes(&section.table)
+        }
+    };
     let heading = |h: Heading| format!("\n## {}\n\n", h.text(lang));
     let mut out = format!("# {}\n\n", report.title());
     out.push_str(&format!(

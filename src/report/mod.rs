@@ -7,6 +7,7 @@
 //! - [`folder`]: the one function that writes the folder, charts included.
 
 pub mod charts;
+pub mod docx;
 pub mod folder;
 pub mod markdown;
 pub mod page;
@@ -62,6 +63,10 @@ pub struct ReportOptions {
 pub struct Section {
     pub file_stem: &'static str,
     pub table: Table,
+    /// False when the table has nothing to show, as a comparison with a
+    /// period outside the data: the page and the documents then give its
+    /// title and notes only; the CSV file still holds every row.
+    pub tabulated: bool,
 }
 
 pub struct Report {
@@ -254,7 +259,11 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
     let findings =
         tables::referral::findings_lines(&referrals.findings, regions, opts.link_days, lang);
 
-    let section = |file_stem, table| Section { file_stem, table };
+    let section = |file_stem, table| Section {
+        file_stem,
+        table,
+        tabulated: true,
+    };
     let province_counties = rates::compute(
         &logs.mediation,
         regions,
@@ -264,23 +273,26 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
             judgement: judgement.clone(),
         },
     )?;
-    let change_section =
-        |file_stem, dim: Dimension, (c, p): &(Comparison, Option<Period>), with| {
-            let now_opts = RatesOptions {
-                by: vec![dim],
-                period: period.clone(),
-                judgement: judgement.clone(),
-            };
-            let now = if dim == Dimension::Prefecture {
-                &prefectures_all
-            } else {
-                &province_counties
-            };
-            section(
-                file_stem,
-                tables::rates::comparison_table(now, c, &now_opts, with, p.as_ref(), lang, &[]),
-            )
+    let change_section = |file_stem,
+                          dim: Dimension,
+                          (c, p): &(Comparison, Option<Period>),
+                          with| {
+        let now_opts = RatesOptions {
+            by: vec![dim],
+            period: period.clone(),
+            judgement: judgement.clone(),
         };
+        let now = if dim == Dimension::Prefecture {
+            &prefectures_all
+        } else {
+            &province_counties
+        };
+        Section {
+            file_stem,
+            table: tables::rates::comparison_table(now, c, &now_opts, with, p.as_ref(), lang, &[]),
+            tabulated: c.total.is_some(),
+        }
+    };
     let mut sections = Sections {
         headline: section("headline", tables::report::headline_table(&headline, lang)),
         prefectures: section(

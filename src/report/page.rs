@@ -110,11 +110,12 @@ fn figure(svg: &str, caption: &str) -> String {
 }
 
 fn table(section: &Section, lang: Lang) -> String {
-    format!(
-        "<h3>{}</h3>\n{}",
-        escape(&section.table.title),
+    let body = if section.tabulated {
         html::render(&section.table, lang)
-    )
+    } else {
+        html::notes(&section.table)
+    };
+    format!("<h3>{}</h3>\n{body}", escape(&section.table.title))
 }
 
 pub fn render(report: &Report, charts: &Charts) -> String {

@@ -40,24 +40,40 @@ impl Heading {
         }
     }
 
-    pub fn text(self, lang: Lang) -> &'static str {
+    /// The heading as the page and the Markdown number it.
+    pub fn text(self, lang: Lang) -> String {
+        self.numbered(self as usize + 1, lang)
+    }
+
+    /// The heading numbered `n` (一、, 二、… or 1., 2., …): a document
+    /// that leaves sections out numbers the rest in order.
+    pub fn numbered(self, n: usize, lang: Lang) -> String {
+        const ZH: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+        match lang {
+            Lang::Zh => format!(
+                "{}、{}",
+                ZH.get(n - 1).copied().unwrap_or("十"),
+                self.name(lang)
+            ),
+            Lang::En => format!("{n}. {}", self.name(lang)),
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
-            Heading::Headline => ("一、要点", "1. Headline"),
-            Heading::Prefectures => ("二、各市州调解成功率", "2. Success rate by prefecture"),
-            Heading::Changes => (
-                "三、与上期、上年同期比较",
-                "3. Changes from earlier periods",
-            ),
+            Heading::Headline => ("要点", "Headline"),
+            Heading::Prefectures => ("各市州调解成功率", "Success rate by prefecture"),
+            Heading::Changes => ("与上期、上年同期比较", "Changes from earlier periods"),
             Heading::FunnelPlot => (
-                "四、漏斗图：案件数与成功率",
-                "4. Funnel plot: cases and success rate",
+                "漏斗图：案件数与成功率",
+                "Funnel plot: cases and success rate",
             ),
-            Heading::Trend => ("五、近12个月趋势", "5. The last 12 months"),
-            Heading::Counties => ("六、县市区", "6. Counties"),
-            Heading::Ranking => ("七、县市区排名", "7. County ranking"),
-            Heading::Hotline => ("八、12351热线", "8. The 12351 hotline"),
-            Heading::Quality => ("九、数据质量", "9. Data quality"),
-            Heading::Definitions => ("十、统计口径", "10. Definitions"),
+            Heading::Trend => ("近12个月趋势", "The last 12 months"),
+            Heading::Counties => ("县市区", "Counties"),
+            Heading::Ranking => ("县市区排名", "County ranking"),
+            Heading::Hotline => ("12351热线", "The 12351 hotline"),
+            Heading::Quality => ("数据质量", "Data quality"),
+            Heading::Definitions => ("统计口径", "Definitions"),
         };
         match lang {
             Lang::Zh => zh,

@@ -377,9 +377,11 @@ pub fn comparison_table(
     }
     if comparison.total.is_none() {
         notes.push(match lang {
-            Lang::Zh => "比较期间不在数据范围内：比较各列为“数据未覆盖”".to_string(),
-            Lang::En => "the earlier period lies outside the data: its columns are not in the data"
-                .to_string(),
+            Lang::Zh => "比较期间不在数据范围内：数据未覆盖，不作比较".to_string(),
+            Lang::En => {
+                "the earlier period lies outside the data: not in the data, no comparison made"
+                    .to_string()
+            }
         });
     }
     notes.push(match lang {
