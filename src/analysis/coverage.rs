@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::analysis::groups::{Dimension, KeyValue};
 use crate::period::Period;
 
 /// From the earliest to the latest date in the accepted rows of a kind:
@@ -86,6 +87,15 @@ pub fn reaches(range: Option<DataRange>, period: &Period) -> bool {
     range.is_some_and(|r| r.covers(period))
 }
 
+/// Whether a row of a table grouped `by` is a month the data does not
+/// reach: such a row reads 数据未覆盖, never 0 (bulletin.md).
+pub fn row_outside(range: Option<DataRange>, by: &[Dimension], keys: &[KeyValue]) -> bool {
+    by.iter().zip(keys).any(|(dim, key)| {
+        *dim == Dimension::Month
+            && Period::month(&key.key).is_ok_and(|month| !reaches(range, &month))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +116,25 @@ mod tests {
         assert!(!r.covers(&Period::month("2024-01").unwrap()));
         assert!(r.covers(&Period::all()));
         assert!(!reaches(None, &Period::all()));
+    }
+
+    #[test]
+    fn only_months_outside_the_range_are_outside() {
+        let r = Some(DataRange {
+            first: d(2023, 3, 31),
+            last: d(2023, 5, 1),
+        });
+        let month = |m: &str| KeyValue {
+            key: m.to_string(),
+            label: crate::analysis::groups::KeyLabel::Text(m.to_string()),
+        };
+        let by = [Dimension::Month];
+        assert!(row_outside(r, &by, &[month("2023-02")]));
+        assert!(!row_outside(r, &by, &[month("2023-03")]));
+        assert!(!row_outside(r, &by, &[month("2023-05")]));
+        assert!(row_outside(r, &by, &[month("2023-06")]));
+        assert!(row_outside(None, &by, &[month("2023-03")]));
+        // Not grouped by month: never outside.
+        assert!(!row_outside(r, &[Dimension::Source], &[month("2023-06")]));
     }
 }

@@ -99,6 +99,14 @@ pub enum KeyLabel {
 }
 
 impl KeyValue {
+    /// Rows of cases whose value (or county) was left empty.
+    pub fn is_not_given(&self) -> bool {
+        matches!(
+            self.label,
+            KeyLabel::NotGiven | KeyLabel::County { county: None, .. }
+        )
+    }
+
     /// The region name of a prefecture key (empty for other keys).
     pub fn region_name(&self) -> &str {
         match &self.label {

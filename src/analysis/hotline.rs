@@ -10,6 +10,7 @@
 
 use polars::prelude::*;
 
+use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::Period;
 use crate::regions::RegionTable;
@@ -33,6 +34,8 @@ pub struct HotlineRow {
     pub satisfaction_rate: Option<f64>,
     pub referred: u64,
     pub referral_rate: Option<f64>,
+    /// A month the data does not reach (grouped by month): 数据未覆盖, not 0.
+    pub outside_data: bool,
 }
 
 impl groups::Grouped for HotlineRow {
@@ -104,6 +107,7 @@ fn row_at(agg: &DataFrame, keys: Vec<KeyValue>, i: Option<usize>) -> PolarsResul
         satisfaction_rate: ratio(n("satisfied")?, n("evaluated")?),
         referred,
         referral_rate: ratio(referred, received),
+        outside_data: false,
     })
 }
 
@@ -131,9 +135,18 @@ pub fn compute(
         .collect()?;
     let total_agg = in_period.select(figures(opts.sla_days)).collect()?;
 
+    let range = if opts.by.contains(&Dimension::Month) {
+        DataRange::of_hotline(hotline)?
+    } else {
+        None
+    };
     let rows = groups::full_table(&agg, &opts.by, regions, &opts.period)?
         .into_iter()
-        .map(|(keys, i)| row_at(&agg, keys, i))
+        .map(|(keys, i)| {
+            let mut row = row_at(&agg, keys, i)?;
+            row.outside_data = coverage::row_outside(range, &opts.by, &row.keys);
+            Ok(row)
+        })
         .collect::<PolarsResult<Vec<_>>>()?;
     let total = row_at(&total_agg, Vec::new(), Some(0))?;
     Ok(HotlineFigures { rows, total })

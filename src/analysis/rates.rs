@@ -9,6 +9,7 @@
 
 use polars::prelude::*;
 
+use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::Period;
 use crate::regions::RegionTable;
@@ -145,6 +146,9 @@ pub struct RateRow {
     pub p_value: Option<f64>,
     pub p_adjusted: Option<f64>,
     pub verdict: Verdict,
+    /// A month the data does not reach (grouped by month): its figures are
+    /// 数据未覆盖, not 0.
+    pub outside_data: bool,
 }
 
 impl groups::Grouped for RateRow {
@@ -175,6 +179,7 @@ pub fn rate_row(keys: Vec<KeyValue>, counts: OutcomeCounts, opts: &Judgement) ->
         p_value: stats::binomial_test_two_sided(s, decided, opts.baseline),
         p_adjusted: None,
         verdict: Verdict::TooFew,
+        outside_data: false,
     }
 }
 
@@ -263,6 +268,11 @@ pub fn compute(
     let mut total_counts = OutcomeCounts::default();
     let mut total_caseload = Caseload::default();
     let mut rows = Vec::new();
+    let range = if opts.by.contains(&Dimension::Month) {
+        DataRange::of_mediation(mediation)?
+    } else {
+        None
+    };
     let aggs = [&closed, &received, &pending];
     for (keys, at) in groups::full_table_of(&aggs, &opts.by, regions, &opts.period)? {
         let (c, r, p) = (at[0], at[1], at[2]);
@@ -283,6 +293,7 @@ pub fn compute(
         total_caseload.add(&caseload);
         let mut row = rate_row(keys, counts, &opts.judgement);
         row.caseload = caseload;
+        row.outside_data = coverage::row_outside(range, &opts.by, &row.keys);
         rows.push(row);
     }
     let judgement = &opts.judgement;
@@ -371,7 +382,9 @@ fn pending_at_end(
 }
 
 /// Ranks the rows by their shrunken rates (bulletin.md): rank 1 the
-/// highest, ties by decided cases (more first), then table order.
+/// highest, ties by decided cases (more first), then table order. The fit
+/// is over every row with a decided case; rows of cases without a county
+/// ("(未填)") are not ranked (docs/统计口径.md).
 pub fn rank(rows: &mut [RateRow]) {
     let observed: Vec<(u64, u64)> = rows
         .iter()
@@ -386,7 +399,9 @@ pub fn rank(rows: &mut [RateRow]) {
     let mut ranked: Vec<(usize, stats::beta_binomial::Shrunken)> = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.decided > 0)
+        // A "not given" row (cases without a county) is not a region: it
+        // informs the fit but takes no place in the league table.
+        .filter(|(_, r)| r.decided > 0 && !r.keys.iter().any(KeyValue::is_not_given))
         .map(|(i, r)| {
             (
                 i,
@@ -504,5 +519,31 @@ mod tests {
         assert_eq!(r.success_rate, None);
         assert_eq!(r.ci, None);
         assert_eq!(r.p_value, None);
+    }
+
+    #[test]
+    fn cases_without_a_county_inform_the_fit_but_are_not_ranked() {
+        let county = |unit: Option<u32>| KeyValue {
+            key: format!("420100:{}", unit.map_or(String::new(), |u| u.to_string())),
+            label: groups::KeyLabel::County {
+                prefecture_code: 420100,
+                prefecture: "武汉市".into(),
+                county: unit.map(|u| (u, format!("区{u}"))),
+            },
+        };
+        let mut rows = [
+            (Some(1), 20, 20),
+            (Some(2), 30, 40),
+            (None, 27, 36),
+            (Some(3), 10, 40),
+        ]
+        .map(|(unit, s, n)| {
+            let mut r = row(s, n - s, 0);
+            r.keys = vec![county(unit)];
+            r
+        });
+        rank(&mut rows);
+        let ranks: Vec<Option<u32>> = rows.iter().map(|r| r.ranking.map(|k| k.rank)).collect();
+        assert_eq!(ranks, [Some(1), Some(2), None, Some(3)]);
     }
 }

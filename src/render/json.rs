@@ -38,6 +38,11 @@ fn to_json(value: &Value, column: &Column) -> Json {
         Value::Null => Json::Null,
         Value::Int(i) => Json::Number((*i).into()),
         Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        // A cell the data does not reach (Value::uncovered).
+        Value::Text {
+            value,
+            display: Some(_),
+        } if value.is_empty() => Json::Null,
         Value::Text { value, .. } => Json::String(cell_text(value, column).into_owned()),
     }
 }

@@ -114,14 +114,14 @@ pub fn hotline_table(
             figure_columns,
             &result.rows,
             &result.total,
-            figures,
+            |r| figures(r, lang),
             lang,
         )
     }
 }
 
-fn figures(r: &HotlineRow) -> Vec<Value> {
-    vec![
+fn figures(r: &HotlineRow, lang: Lang) -> Vec<Value> {
+    let mut cells = vec![
         Value::Int(r.received as i64),
         Value::Int(r.closed as i64),
         Value::opt_float(r.closure_rate),
@@ -131,5 +131,9 @@ fn figures(r: &HotlineRow) -> Vec<Value> {
         Value::opt_float(r.satisfaction_rate),
         Value::Int(r.referred as i64),
         Value::opt_float(r.referral_rate),
-    ]
+    ];
+    if r.outside_data {
+        cells.fill(Value::uncovered(super::rates::not_covered(lang)));
+    }
+    cells
 }

@@ -104,6 +104,12 @@ impl Value {
         }
     }
 
+    /// A cell the data does not reach: empty in CSV, null in JSON,
+    /// `display` (数据未覆盖) in tables.
+    pub fn uncovered(display: impl Into<String>) -> Value {
+        Value::labelled("", display)
+    }
+
     pub fn opt_float(v: Option<f64>) -> Value {
         v.map_or(Value::Null, Value::Float)
     }

@@ -156,7 +156,7 @@ pub fn rates_table(
             figure_columns,
             &result.rows,
             &result.total,
-            |r| figures(r, ranked),
+            |r| figures(r, ranked, lang),
             lang,
         )
     }
@@ -190,7 +190,7 @@ pub fn ranking_note(rows: &[RateRow], lang: Lang) -> String {
 }
 
 /// A group's figures, after its key cells.
-fn figures(r: &RateRow, ranked: bool) -> Vec<Value> {
+fn figures(r: &RateRow, ranked: bool, lang: Lang) -> Vec<Value> {
     let c = &r.counts;
     let l = &r.caseload;
     let mut cells = vec![
@@ -220,6 +220,9 @@ fn figures(r: &RateRow, ranked: bool) -> Vec<Value> {
             Value::opt_float(k.map(|k| k.shrunken.high)),
             k.map_or(Value::Null, |k| Value::Int(i64::from(k.rank))),
         ]);
+    }
+    if r.outside_data {
+        cells.fill(Value::uncovered(not_covered(lang)));
     }
     cells
 }
@@ -396,7 +399,7 @@ pub fn comparison_table(
     });
     notes.extend(accounting.iter().cloned());
     let cells = |now_row: &RateRow, d: Option<&Difference>| -> Vec<Value> {
-        let uncovered = || Value::labelled("", not_covered(lang));
+        let uncovered = || Value::uncovered(not_covered(lang));
         let mut out = match with {
             CompareWith::Channel => Vec::new(),
             _ => vec![

@@ -94,7 +94,7 @@ pub fn trend_table(trend: &[TrendMonth], judgement: &Judgement, lang: Lang) -> T
             if !t.covered {
                 // A month the data does not reach: 数据未覆盖, never 0.
                 let mut cells = vec![Value::text(t.month.clone())];
-                let uncovered = Value::labelled("", super::rates::not_covered(lang));
+                let uncovered = Value::uncovered(super::rates::not_covered(lang));
                 cells.extend(std::iter::repeat_n(uncovered, 7));
                 return cells;
             }
