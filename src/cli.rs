@@ -35,6 +35,10 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Leave out the row accounting lines (读入 = 采用 + …) and progress;
+    /// warnings and errors still show
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 impl Cli {
@@ -47,7 +51,7 @@ impl Cli {
             Command::Funnel(a) => a.output.lang,
             Command::Report(a) => a.lang,
             Command::Query(a) => a.output.lang,
-            Command::Sample(_) => Lang::default(),
+            Command::Sample(_) | Command::Completions(_) | Command::Man(_) => Lang::default(),
         }
     }
 }
@@ -75,6 +79,26 @@ pub enum Command {
     Query(QueryArgs),
     /// Write realistic synthetic logs of both kinds
     Sample(SampleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `disputes man > disputes.1`; with
+    /// --out DIR, write a page per subcommand too (disputes-rates.1, ...)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write disputes.1 and one page per subcommand into DIR
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `disputes completions bash > /etc/bash_completion.d/disputes`
+    /// or, in PowerShell, `disputes completions powershell >> $PROFILE`
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the logs come from.
@@ -87,10 +111,12 @@ pub struct InputArgs {
     /// Default: sample_data/ (when no --hotline/--mediation is given)
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Hotline log file(s) (CSV, text or workbook), read in the order given
+    /// Hotline log file(s) (CSV, text or workbook), read in the order given;
+    /// `-` is standard input (CSV or text)
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub hotline: Vec<PathBuf>,
-    /// Mediation log file(s) (CSV, text or workbook), read in the order given
+    /// Mediation log file(s) (CSV, text or workbook), read in the order given;
+    /// `-` is standard input (CSV or text)
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub mediation: Vec<PathBuf>,
     /// Read only this sheet of each workbook (repeatable; default: every
@@ -180,7 +206,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Write to FILE (atomically) instead of standard output; FILE.xlsx,
-    /// .csv, .json or .md choose the format when --format is not given
+    /// .csv, .json or .md choose the format when --format is not given;
+    /// `-` is standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Leave out the UTF-8 BOM of a CSV file written with --output (for
@@ -254,7 +281,7 @@ pub struct ValidateArgs {
     /// sheet) [default: table, or as --output's extension says]
     #[arg(long, value_enum)]
     pub format: Option<ValidateFormat>,
-    /// Write to FILE (atomically) instead of standard output
+    /// Write to FILE (atomically) instead of standard output (`-`: standard output)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Leave out the UTF-8 BOM of a CSV file written with --output

@@ -321,6 +321,9 @@ pub enum Message {
         path: String,
     },
     CannotWriteStdout,
+    WorkbookOnStdin,
+    RejectsNeedAFile,
+    StdinTwice,
     OutputIsInput {
         output: String,
         input: String,
@@ -759,6 +762,18 @@ impl Message {
             CannotWriteStdout => t(
                 "无法写到标准输出".into(),
                 "cannot write to standard output".into(),
+            ),
+            RejectsNeedAFile => t(
+                "--rejects 需要一个文件名：拒收行保留原始记录（含电话号码），只写到仅本人可读的文件，不输出到屏幕".into(),
+                "--rejects needs a file name: rejected rows keep the raw record (phone numbers included) and go to a file only its owner can read, never to standard output".into(),
+            ),
+            WorkbookOnStdin => t(
+                "这是一个工作簿：工作簿请用文件名指定（如 --mediation 台账.xlsx），标准输入只能读 CSV 或文本".into(),
+                "this is a workbook: name a workbook as a file (e.g. --mediation register.xlsx); standard input takes CSV or text only".into(),
+            ),
+            StdinTwice => t(
+                "标准输入（-）只能作为一个文件使用一次".into(),
+                "standard input (-) can be given as one file only".into(),
             ),
             CannotBuildWorkbook { path } => t(
                 format!("{path}：无法生成工作簿"),

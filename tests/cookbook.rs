@@ -77,6 +77,7 @@ fn run(command: &str) -> String {
         .args(&words[1..])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .output()
         .expect("run disputes");
     assert!(

@@ -131,6 +131,7 @@ fn the_prompt_keeps_the_data_between_queries() {
         .args(["query", "--mediation", "m.csv", "--lang", "en"])
         .current_dir(ws.dir.path())
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -70,6 +70,7 @@ fn the_committed_example_report_is_reproduced_byte_for_byte() {
         .args(["report", "--half", "2023H2", "--out", out.to_str().unwrap()])
         .current_dir(repo())
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .output()
         .unwrap();
     assert!(
@@ -410,4 +411,109 @@ fn the_word_document_carries_the_prefecture_table() {
         rows.iter()
             .any(|r| r.first().map(String::as_str) == Some("2023-06"))
     );
+}
+
+#[test]
+fn the_page_reads_well_on_paper_and_on_a_phone() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--half", "2023H2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    // Printed, the total row comes once; headings stay with their tables.
+    assert!(html.contains("tfoot { display: table-row-group; }"));
+    assert!(html.contains("break-after: avoid"));
+    // On a phone the minor columns give way to the rate and its verdict.
+    assert!(html.contains("@media screen and (max-width: 640px)"));
+    assert!(
+        html.contains("<th class=\"num opt\">不成功</th>"),
+        "minor column"
+    );
+    assert!(html.contains("<th>判定</th>"), "the verdict stays");
+    assert!(html.contains("手机上只显示主要几列"));
+    // Ids are kept whole, not broken at their hyphens.
+    assert!(html.contains("<span class=\"id\">TJ-"), "ids in spans");
+    assert!(html.contains("由 disputes 0.1.0 生成"));
+    assert!(!html.contains("`disputes"), "no command lines in the page");
+    // No red line is promised unless one is drawn.
+    let below = html.contains("▼ 低于基线");
+    assert_eq!(html.contains("红线为本期低于基线的市州"), below);
+}
+
+#[test]
+fn the_workbook_opens_on_a_readable_headline_and_prints_landscape() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--half", "2023H2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book = out.join("report.xlsx");
+    let workbook = xlsx_part(&book, "xl/workbook.xml");
+    assert!(workbook.contains("name=\"要点\""), "{workbook}");
+    let strings = xlsx_part(&book, "xl/sharedStrings.xml");
+    for text in [
+        "指标",
+        "数值",
+        "说明",
+        "调解成功率",
+        "54.8%",
+        "为职工挽回经济损失",
+    ] {
+        assert!(strings.contains(text), "{text}");
+    }
+    assert!(!strings.contains("<t>success_rate</t>"), "a machine dump");
+    let sheet = xlsx_part(&book, "xl/worksheets/sheet2.xml");
+    assert!(sheet.contains("orientation=\"landscape\""), "landscape");
+    assert!(sheet.contains("fitToHeight=\"0\""), "fit to width");
+    assert!(
+        workbook.contains("_xlnm.Print_Titles"),
+        "header row repeats"
+    );
+}
+
+#[test]
+fn funnel_plot_labels_do_not_overlap() {
+    let ws = Workspace::new();
+    let (run, out) = report(&ws, &["--half", "2023H2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let svg = std::fs::read_to_string(out.join("funnel.svg")).unwrap();
+    // Each label's box from its <text x y font-size> and its characters.
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let names = [
+        "武汉",
+        "黄石",
+        "十堰",
+        "宜昌",
+        "襄阳",
+        "鄂州",
+        "荆门",
+        "孝感",
+        "荆州",
+        "黄冈",
+        "咸宁",
+        "随州",
+        "恩施州",
+        "仙桃",
+        "潜江",
+        "天门",
+        "神农架",
+    ];
+    let mut boxes = Vec::new();
+    for piece in svg.split("<text ").skip(1) {
+        let (tag, rest) = piece.split_once('>').unwrap();
+        let text = rest.split("</text>").next().unwrap().trim();
+        if !names.contains(&text) {
+            continue;
+        }
+        let (x, y, size) = (attr(tag, "x"), attr(tag, "y"), attr(tag, "font-size"));
+        let width = text.chars().count() as f64 * size;
+        boxes.push((text.to_string(), x, y, x + width, y + size));
+    }
+    assert_eq!(boxes.len(), names.len(), "every prefecture labelled once");
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = a.3 <= b.1 || b.3 <= a.1 || a.4 <= b.2 || b.4 <= a.2;
+            assert!(apart, "{} and {} overlap: {a:?} {b:?}", a.0, b.0);
+        }
+    }
 }

@@ -11,7 +11,7 @@ use disputes::analysis::groups::Dimension;
 use disputes::analysis::hotline::{self, HotlineOptions};
 use disputes::ingest::schema::LogKind;
 use disputes::messages::Message;
-use disputes::tables::{self, accounting};
+use disputes::tables;
 
 use crate::cli::HotlineArgs;
 
@@ -54,7 +54,7 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
     let lang = args.output.lang;
     let mut result = hotline::compute(&logs.hotline, &regions, &opts)?;
     result.rows.retain(|r| filters.shows(&opts.by, r));
-    let accounting = accounting::accounting_lines(&logs, LogKind::Hotline, lang);
+    let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
     let mut table = tables::hotline::hotline_table(&result, &opts, lang, &accounting);
     if let (Some(end), Some(r)) = (opts.period.to, range)
         && end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last

@@ -12,8 +12,10 @@ mod validate;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
+use clap::CommandFactory;
 
 use disputes::analysis::filters::Filters;
 use disputes::analysis::groups::Dimension;
@@ -27,7 +29,16 @@ use disputes::tables::Table;
 
 use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, PeriodArgs};
 
+/// `--quiet`: no row accounting lines and no progress (warnings and errors
+/// still show).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    QUIET.store(cli.quiet, Ordering::Relaxed);
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Rates(args) => rates::run(&args),
@@ -36,6 +47,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Sample(args) => sample::run(&args),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "disputes", &mut script);
+            write_output(Path::new("-"), &script)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man(args) => {
+            if let Some(dir) = &args.out {
+                clap_mangen::generate_to(Cli::command(), dir).with_context(|| {
+                    Message::CannotWrite {
+                        path: dir.display().to_string(),
+                    }
+                })?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context(Message::CannotWriteStdout)?;
+            write_output(Path::new("-"), &page)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -60,6 +93,15 @@ pub fn input_files(input: &InputArgs) -> Result<Inputs> {
         mediation: input.mediation.clone(),
         by_header: Vec::new(),
     };
+    let piped = inputs
+        .hotline
+        .iter()
+        .chain(&inputs.mediation)
+        .filter(|p| ingest::is_stdin(p))
+        .count();
+    if piped > 1 {
+        return Err(Message::StdinTwice.into());
+    }
     let explicit = !inputs.hotline.is_empty() || !inputs.mediation.is_empty();
     let dir = match (&input.data, explicit) {
         (Some(dir), _) => Some(dir.clone()),
@@ -165,11 +207,58 @@ pub fn warn_if_outside(period: &Period, range: Option<disputes::analysis::covera
 
 /// A warning on standard error, in the run's language.
 pub fn warn(message: impl std::fmt::Display) {
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "{}{}",
         Message::WarningPrefix,
         render::for_terminal(&message.to_string())
     );
+}
+
+/// Text on standard output. A reader that stops early (`| head`) closes
+/// the pipe: the error travels up and `main` ends the run quietly, exit 0.
+pub fn print_out(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context(Message::CannotWriteStdout)
+}
+
+/// The width terminal tables must fit: `$COLUMNS` when set (as `ls` and
+/// `git` read it), else the terminal's when standard output is one; no
+/// limit when output goes to a file or a pipe.
+pub fn terminal_width(to_stdout: bool) -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20)
+    {
+        return Some(columns);
+    }
+    if !to_stdout || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    comfy_table::Table::new().width().map(usize::from)
+}
+
+/// The row accounting lines of a kind of log; none under `--quiet`.
+pub fn accounting_lines(logs: &Logs, kind: LogKind, lang: disputes::Lang) -> Vec<String> {
+    if quiet() {
+        return Vec::new();
+    }
+    disputes::tables::accounting::accounting_lines(logs, kind, lang)
+}
+
+/// A spinner on standard error while the logs load, when it is a terminal
+/// and `--quiet` is not given (silent when piped).
+fn progress_spinner() -> Option<indicatif::ProgressBar> {
+    if quiet() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(spinner)
 }
 
 /// Reads, checks and merges the input; an unusable file ends the run.
@@ -177,15 +266,32 @@ pub fn warn(message: impl std::fmt::Display) {
 pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
     let regions = region_table(input)?;
     let inputs = input_files(input)?;
-    let logs = ingest::load(
+    let spinner = progress_spinner();
+    let show = |name: &str, rows: usize| {
+        if let Some(s) = &spinner {
+            s.set_message(
+                disputes::messages::pick(
+                    &format!("正在读取并核对 {name}：{rows} 行"),
+                    &format!("reading and checking {name}: {rows} rows"),
+                )
+                .to_string(),
+            );
+        }
+    };
+    let loaded = ingest::load(
         &inputs,
         &LoadOptions {
             encoding: input.encoding,
             regions: &regions,
             block_bytes: ingest::csv_reader::BLOCK_BYTES,
             sheets: &input.sheet,
+            progress: spinner.as_ref().map(|_| &show as &ingest::Progress),
         },
-    )?;
+    );
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let logs = loaded?;
     for skipped in &logs.skipped {
         warn(skipped);
     }
@@ -268,22 +374,27 @@ pub fn emit_with(
     accounting: &[String],
 ) -> Result<()> {
     let format = output.effective_format();
-    let to_terminal = output.output.is_none() && std::io::stdout().is_terminal();
+    // `--output -` is standard output, as no `--output` is.
+    let file = output.output.as_deref().filter(|p| !is_stdout(p));
+    let to_terminal = file.is_none() && std::io::stdout().is_terminal();
     let colour = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let opts = RenderOptions {
         lang: output.lang,
         colour,
+        width: terminal_width(file.is_none()).filter(|_| format == Format::Table),
     };
     if format == Format::Xlsx && output.output.is_none() {
         return Err(Message::XlsxNeedsOutput.into());
     }
     let for_people = matches!(format, Format::Table | Format::Markdown);
     if !for_people {
+        let mut stderr = std::io::stderr().lock();
         for line in accounting.iter().chain(remarks) {
-            eprintln!("{}", render::for_terminal(line));
+            let _ = writeln!(stderr, "{}", render::for_terminal(line));
         }
     }
     if let (Format::Xlsx, Some(path)) = (format, &output.output) {
+        // A workbook on standard output only when asked for by `-`.
         let tables: Vec<&Table> = std::iter::once(table).chain(supplements).collect();
         let bytes = render::xlsx::workbook(&tables, output.lang).with_context(|| {
             Message::CannotBuildWorkbook {
@@ -299,7 +410,11 @@ pub fn emit_with(
                 Format::Markdown => {
                     text.push_str(&format!("\n- {}", render::markdown::escape(remark)))
                 }
-                _ => text.push_str(&format!("{}\n", render::for_terminal(remark))),
+                _ => text.push_str(&render::terminal::wrapped(
+                    &render::for_terminal(remark),
+                    "",
+                    opts.width,
+                )),
             }
         }
         if format == Format::Markdown && !remarks.is_empty() {
@@ -310,7 +425,7 @@ pub fn emit_with(
             text.push_str(&render::render(s, format, &opts));
         }
     }
-    match &output.output {
+    match file {
         Some(path) => {
             let mut bytes = Vec::new();
             if format == Format::Csv && !output.no_bom {
@@ -319,17 +434,19 @@ pub fn emit_with(
             bytes.extend_from_slice(text.as_bytes());
             write_output(path, &bytes)?;
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .context(Message::CannotWriteStdout)?;
-        }
+        None => print_out(&text)?,
     }
     Ok(())
 }
 
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    if is_stdout(path) {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .context(Message::CannotWriteStdout);
+    }
     render::write_atomic(path, bytes).with_context(|| Message::CannotWrite {
         path: path.display().to_string(),
     })

@@ -45,6 +45,7 @@ fn prompt(tables: &QueryTables, args: &QueryArgs) -> Result<ExitCode> {
     let opts = RenderOptions {
         lang: args.output.lang,
         colour: false,
+        width: super::terminal_width(true),
     };
     eprintln!(
         "disputes query: SQL over mediation, hotline, regions; .schema lists columns, .quit leaves"
@@ -59,16 +60,19 @@ fn prompt(tables: &QueryTables, args: &QueryArgs) -> Result<ExitCode> {
                 let _ = editor.add_history_entry(line.as_str());
                 match sql {
                     ".quit" | ".exit" | "\\q" => break,
-                    ".schema" => print!(
-                        "{}",
-                        render::render(&schema_table(tables), Format::Table, &opts)
-                    ),
+                    ".schema" => super::print_out(&render::render(
+                        &schema_table(tables),
+                        Format::Table,
+                        &opts,
+                    ))?,
                     _ => match tables
                         .run(sql)
                         .map_err(anyhow::Error::from)
                         .and_then(|f| Ok(frame_table(&f, sql, args.unmask)?))
                     {
-                        Ok(table) => print!("{}", render::render(&table, Format::Table, &opts)),
+                        Ok(table) => {
+                            super::print_out(&render::render(&table, Format::Table, &opts))?
+                        }
                         Err(e) => eprintln!("{e:#}"),
                     },
                 }

@@ -13,8 +13,8 @@ use disputes::analysis::coverage::{self, DataRange};
 use disputes::analysis::groups::Dimension;
 use disputes::analysis::rates::{self, RatesOptions};
 use disputes::ingest::schema::LogKind;
+use disputes::tables;
 use disputes::tables::rates::CompareWith;
-use disputes::tables::{self, accounting};
 
 use crate::cli::{Compare, RateSort, RatesArgs};
 
@@ -55,7 +55,7 @@ pub fn run(args: &RatesArgs) -> Result<ExitCode> {
         judgement: args.judgement.judgement(),
     };
     let lang = args.output.lang;
-    let accounting = accounting::accounting_lines(&logs, LogKind::Mediation, lang);
+    let accounting = super::accounting_lines(&logs, LogKind::Mediation, lang);
     let mut table = match args.compare {
         None => {
             let mut result = rates::compute(&logs.mediation, &regions, &opts)?;

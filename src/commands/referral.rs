@@ -15,7 +15,7 @@ use disputes::analysis::rates::{self, Judgement, RatesOptions};
 use disputes::analysis::referral::{self, ReferralOptions};
 use disputes::ingest::schema::LogKind;
 use disputes::messages::Message;
-use disputes::tables::{self, accounting};
+use disputes::tables;
 
 use crate::cli::{FunnelArgs, FunnelBy};
 
@@ -60,12 +60,8 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
     let mut result = referral::compute(&logs.hotline, &logs.mediation, &regions, &opts)?;
     result.rows.retain(|r| filters.shows(&[opts.by], r));
 
-    let mut accounting = accounting::accounting_lines(&logs, LogKind::Hotline, lang);
-    accounting.extend(accounting::accounting_lines(
-        &logs,
-        LogKind::Mediation,
-        lang,
-    ));
+    let mut accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
+    accounting.extend(super::accounting_lines(&logs, LogKind::Mediation, lang));
     let mut table = tables::referral::referral_table(&result, &opts, lang, &accounting);
     tables::mark_filtered(&mut table, &filters, lang);
     let remarks =

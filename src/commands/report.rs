@@ -16,7 +16,6 @@ use disputes::messages::Message;
 use disputes::period::PeriodChoice;
 use disputes::render::{self, Format, RenderOptions};
 use disputes::report::{self, ReportOptions, folder};
-use disputes::tables::accounting;
 
 use crate::cli::ReportArgs;
 
@@ -87,46 +86,46 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     };
     let report = report::build(&logs, &regions, &opts)?;
     let count = folder::write(&report, &regions, &out, args.force)?;
-    print_summary(&report, &logs, &out, count);
+    print_summary(&report, &logs, &out, count)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The headline, the prefecture and hotline tables and the row accounting,
 /// as the terminal shows them.
-fn print_summary(report: &report::Report, logs: &Logs, out: &Path, count: usize) {
+fn print_summary(report: &report::Report, logs: &Logs, out: &Path, count: usize) -> Result<()> {
     let lang = report.lang;
     let to_terminal = std::io::stdout().is_terminal();
     let opts = RenderOptions {
         lang,
         colour: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: super::terminal_width(true),
     };
-    println!("{}", report.title());
+    let mut text = render::terminal::wrapped(&report.title(), "", opts.width);
     for item in report.headline_items() {
-        println!(
-            "  {}: {}  ({})",
+        let line = format!(
+            "{}: {}  ({})",
             item.label,
             item.value,
             item.details.join("; ")
         );
+        text.push_str(&render::terminal::wrapped(&line, "  ", opts.width));
     }
-    println!();
-    print!(
-        "{}",
-        render::render(&report.sections.prefectures.table, Format::Table, &opts)
-    );
-    println!();
-    print!(
-        "{}",
-        render::render(&report.sections.hotline.table, Format::Table, &opts)
-    );
-    println!();
+    for table in [
+        &report.sections.prefectures.table,
+        &report.sections.hotline.table,
+    ] {
+        text.push('\n');
+        text.push_str(&render::render(table, Format::Table, &opts));
+    }
+    text.push('\n');
     for kind in [LogKind::Mediation, LogKind::Hotline] {
-        for line in accounting::accounting_lines(logs, kind, lang) {
-            println!("{line}");
+        for line in super::accounting_lines(logs, kind, lang) {
+            text.push_str(&render::terminal::wrapped(&line, "", opts.width));
         }
     }
-    match lang {
-        Lang::Zh => println!("报告已写入 {}/（{count} 个文件）", out.display()),
-        Lang::En => println!("report written to {}/ ({count} files)", out.display()),
-    }
+    text.push_str(&match lang {
+        Lang::Zh => format!("报告已写入 {}/（{count} 个文件）\n", out.display()),
+        Lang::En => format!("report written to {}/ ({count} files)\n", out.display()),
+    });
+    super::print_out(&text)
 }

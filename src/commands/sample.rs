@@ -52,7 +52,7 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
             path: args.out.display().to_string(),
         })?;
         for f in files {
-            println!("wrote {}", f.display());
+            super::print_out(&format!("wrote {}\n", f.display()))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -78,10 +78,18 @@ pub fn run(args: &SampleArgs) -> Result<ExitCode> {
     hotline.flush()?;
     mediation.flush()?;
     if let Some(p) = hotline_path {
-        println!("wrote {} ({} tickets)", p.display(), counts.hotline_rows);
+        super::print_out(&format!(
+            "wrote {} ({} tickets)\n",
+            p.display(),
+            counts.hotline_rows
+        ))?;
     }
     if let Some(p) = mediation_path {
-        println!("wrote {} ({} cases)", p.display(), counts.mediation_rows);
+        super::print_out(&format!(
+            "wrote {} ({} cases)\n",
+            p.display(),
+            counts.mediation_rows
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,11 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         .chain(&args.rejects)
         .map(|p| p.as_path())
         .collect();
+    // The raw rows keep phone numbers: a file readable by its owner only,
+    // never a terminal or a pipe.
+    if args.rejects.as_deref().is_some_and(super::is_stdout) {
+        return Err(Message::RejectsNeedAFile.into());
+    }
     super::refuse_overwriting_inputs(&args.input, &outputs)?;
     let (logs, _) = super::load(&args.input)?;
     if let Some(path) = &args.rejects {
@@ -35,6 +40,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             &accounting::files_table(&logs.files, args.lang),
             &logs.rejects,
             args.lang,
+            super::terminal_width(args.output.as_deref().is_none_or(super::is_stdout)),
         ),
         ValidateFormat::Csv | ValidateFormat::Markdown | ValidateFormat::Xlsx => {
             let format = match format {
@@ -51,6 +57,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
             let lines: Vec<String> = logs
                 .files
                 .iter()
+                .filter(|_| !super::quiet())
                 .map(|f| accounting::accounting_line(f, args.lang))
                 .collect();
             let files = accounting::files_table(&logs.files, args.lang);
@@ -66,7 +73,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
     };
     match &args.output {
         Some(path) => super::write_output(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => super::print_out(&text)?,
     }
     Ok(exit_code(&logs))
 }

@@ -139,7 +139,7 @@ fn check_failed(e: &PolarsError) -> Message {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// One or more files cannot be used; nothing is computed.
-    #[error("{}", .0.iter().map(|(p, e)| format!("{}: {e}", p.display())).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .0.iter().map(|(p, e)| format!("{}: {e}", shown(p))).collect::<Vec<_>>().join("\n"))]
     Files(Vec<(PathBuf, FileProblem)>),
     #[error("{}", merge_failed(.kind, .source))]
     Merge {
@@ -162,7 +162,13 @@ pub struct LoadOptions<'a> {
     pub block_bytes: usize,
     /// `--sheet`: read only these sheets of each workbook (all when empty).
     pub sheets: &'a [String],
+    /// Told the source's name and its records read so far after each
+    /// block, for a progress display.
+    pub progress: Option<&'a Progress<'a>>,
 }
+
+/// Told a source's name and its records read so far.
+pub type Progress<'a> = dyn Fn(&str, usize) + 'a;
 
 /// One source read and checked: its accounting, accepted rows and rejects.
 struct SourceRows {
@@ -240,6 +246,40 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
     })
 }
 
+/// `-` as an input file: standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A file as messages name it.
+fn shown(path: &Path) -> String {
+    match is_stdin(path) {
+        true => stdin_name(),
+        false => path.display().to_string(),
+    }
+}
+
+/// What standard input is called in the accounting and in messages.
+fn stdin_name() -> String {
+    messages::pick("标准输入", "standard input").to_string()
+}
+
+/// All of standard input: text only (a workbook must be named as a file,
+/// since its reader needs to seek).
+fn read_stdin() -> Result<Vec<u8>, FileProblem> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::from)?;
+    // Zip (xlsx, ods) and OLE (xls) signatures.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(FileProblem::Refused(Message::WorkbookOnStdin));
+    }
+    Ok(bytes)
+}
+
 /// Reads every source of one file. `expected` is the kind it was given as
 /// (none: its header decides). Sheets and files left out are added to
 /// `skipped`.
@@ -253,6 +293,12 @@ fn load_file(
     if WorkbookFormat::of(path).is_some() {
         return load_workbook(path, expected, opts, &find, skipped);
     }
+    // `-`: standard input, held in memory so that the encoding can be
+    // decided over all of it as for a file.
+    let piped = match is_stdin(path) {
+        true => Some(read_stdin()?),
+        false => None,
+    };
     let mut forced = opts.encoding;
     loop {
         let text_opts = TextOptions {
@@ -260,7 +306,10 @@ fn load_file(
             block_bytes: opts.block_bytes,
             find_header: &find,
         };
-        let mut source = TextSource::open(path, &text_opts)?;
+        let mut source = match &piped {
+            Some(bytes) => TextSource::from_bytes(&stdin_name(), bytes.clone(), &text_opts)?,
+            None => TextSource::open(path, &text_opts)?,
+        };
         let kind = match (source.kind(), expected) {
             (Some(found), Some(given)) if found != given => {
                 return Err(FileProblem::Refused(Message::WrongKind {
@@ -272,7 +321,7 @@ fn load_file(
             (Some(found), None) => found,
             (None, None) => {
                 skipped.push(Message::SkippedFile {
-                    file: path.display().to_string(),
+                    file: shown(path),
                     why: Message::NoHeaderOfEitherKind.to_string(),
                 });
                 return Ok(Vec::new());
@@ -281,7 +330,10 @@ fn load_file(
         match read_source(&mut source, kind, opts) {
             // The first block's guess was wrong: decide over the whole file.
             Err(FileProblem::Read(ReadError::EncodingChanged)) => {
-                forced = Some(encoding::detect_file(path).map_err(ReadError::from)?);
+                forced = Some(match &piped {
+                    Some(bytes) => encoding::detect(bytes),
+                    None => encoding::detect_file(path).map_err(ReadError::from)?,
+                });
             }
             result => return Ok(vec![result?]),
         }
@@ -356,6 +408,9 @@ fn read_source(
     let mut rejects: Vec<Reject> = Vec::new();
     while let Some(raw) = source.next_block()? {
         read += raw.records_read();
+        if let Some(progress) = opts.progress {
+            progress(&name, read);
+        }
         let checked = validate::check_rows(&raw, kind, &header, opts.regions)?;
         let mut block_rejects: Vec<Reject> = raw
             .structural_rejects
@@ -494,6 +549,7 @@ mod tests {
             regions: &regions,
             block_bytes,
             sheets: &[],
+            progress: None,
         };
         let inputs = Inputs {
             by_header: Inputs::from_dir(&dir).unwrap(),
@@ -594,6 +650,7 @@ mod tests {
                 regions: &regions,
                 block_bytes: 64 << 10,
                 sheets: &[],
+                progress: None,
             };
             assert_eq!(*kind, LogKind::Mediation);
             match load(&inputs, &opts) {

@@ -27,6 +27,15 @@ impl LogKind {
         }
     }
 
+    /// The Chinese name of a column written with its English name
+    /// (`category` → 诉求类型), for Chinese readers.
+    pub fn chinese_name(self, header: &str) -> Option<&'static str> {
+        self.columns()
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(header.trim()))
+            .and_then(|c| c.aliases.first().copied())
+    }
+
     pub fn id_column(self) -> &'static str {
         match self {
             LogKind::Hotline => "ticket_id",

@@ -4,7 +4,7 @@
 
 use super::format::shown;
 use super::masked;
-use super::{ColumnKind, Table, Value};
+use super::{Column, ColumnKind, Table, Value};
 use crate::Lang;
 
 /// Escapes text for HTML element content and attribute values.
@@ -43,17 +43,35 @@ pub fn notes(table: &Table) -> String {
     out
 }
 
+/// Columns below this importance are hidden on a phone-wide screen (the
+/// page's CSS), so that the rate and its verdict stay in view.
+pub const PHONE_IMPORTANCE: u8 = 229;
+
+/// The class attribute of a cell: `num` for figures, `opt` for columns a
+/// phone leaves out, and the verdict's own class.
+fn classes(column: &Column, verdict: Option<&str>) -> String {
+    let mut names: Vec<String> = Vec::new();
+    if let Some(v) = verdict {
+        names.push(format!("v-{v}"));
+    } else if is_number(column.kind) {
+        names.push("num".into());
+    }
+    if column.importance < PHONE_IMPORTANCE {
+        names.push("opt".into());
+    }
+    match names.is_empty() {
+        true => String::new(),
+        false => format!(" class=\"{}\"", names.join(" ")),
+    }
+}
+
 /// The table's notes as a caption list, then the table itself.
 pub fn render(table: &Table, lang: Lang) -> String {
     let columns: Vec<_> = table.columns.iter().filter(|c| c.in_tables).collect();
     let mut out = notes(table);
     out.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
     for c in &columns {
-        let class = if is_number(c.kind) {
-            " class=\"num\""
-        } else {
-            ""
-        };
+        let class = classes(c, None);
         out.push_str(&format!("<th{class}>{}</th>", escape(c.label(lang))));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -62,9 +80,8 @@ pub fn render(table: &Table, lang: Lang) -> String {
         for (c, v) in table.columns.iter().zip(row).filter(|(c, _)| c.in_tables) {
             let text = escape(&shown(v, c, lang));
             let class = match (c.kind, v) {
-                (ColumnKind::Verdict, Value::Text { value, .. }) => format!(" class=\"v-{value}\""),
-                (kind, _) if is_number(kind) => " class=\"num\"".to_string(),
-                _ => String::new(),
+                (ColumnKind::Verdict, Value::Text { value, .. }) => classes(c, Some(value)),
+                _ => classes(c, None),
             };
             tr.push_str(&format!("<td{class}>{text}</td>"));
         }
@@ -97,7 +114,6 @@ pub fn render(table: &Table, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::Column;
 
     #[test]
     fn cells_are_escaped_rounded_and_classed() {

@@ -34,6 +34,9 @@ pub enum Format {
 pub struct RenderOptions {
     pub lang: Lang,
     pub colour: bool,
+    /// The terminal's width in columns: terminal tables leave out their
+    /// least important columns to fit, and notes wrap. None: no limit.
+    pub width: Option<usize>,
 }
 
 /// A table as text; xlsx is binary, see [`xlsx::workbook`] (here it falls

@@ -33,6 +33,29 @@ fn sheet_name(title: &str, index: usize) -> String {
     }
 }
 
+/// A column wide enough for its label and its longest cell (region names
+/// such as 恩施土家族苗族自治州 are not clipped), in Excel's character units.
+fn column_width(table: &Table, c: usize, lang: Lang) -> f64 {
+    let width = |text: &str| {
+        text.chars()
+            .map(|ch| if ch.is_ascii() { 1.1 } else { 2.1 })
+            .sum::<f64>()
+    };
+    let column = &table.columns[c];
+    let longest = table
+        .rows
+        .iter()
+        .chain(table.total.iter())
+        .filter_map(|row| match &row[c] {
+            Value::Text { value, display } => Some(width(display.as_deref().unwrap_or(value))),
+            _ => None,
+        })
+        .fold(0.0, f64::max);
+    width(column.label(lang))
+        .max(longest + 1.0)
+        .clamp(8.0, 60.0)
+}
+
 /// A workbook of the tables, one sheet each, as bytes. The document's
 /// creation time is fixed, so the same tables give the same file.
 pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
@@ -50,14 +73,16 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
         for (c, column) in table.columns.iter().enumerate() {
             let c = c as u16;
             sheet.write_string_with_format(0, c, column.label(lang), &bold)?;
-            let width = column
-                .label(lang)
-                .chars()
-                .map(|ch| if ch.is_ascii() { 1.1 } else { 2.1 })
-                .sum::<f64>();
-            sheet.set_column_width(c, width.clamp(8.0, 40.0))?;
+            sheet.set_column_width(c, column_width(table, c as usize, lang))?;
         }
         sheet.set_freeze_panes(1, 0)?;
+        // Printed: landscape A4, as wide as the page, the header on every
+        // page (a 19-column table otherwise spills over two portrait pages).
+        sheet.set_landscape();
+        sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(0, 0)?;
+        sheet.set_print_gridlines(true);
         let rows = table.rows.iter().chain(table.total.iter());
         for (r, row) in rows.enumerate() {
             let r = r as u32 + 1;

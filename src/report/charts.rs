@@ -276,28 +276,118 @@ pub fn funnel_plot(rows: &[Named], baseline: f64, lang: Lang) -> Result<String, 
                 BASELINE.stroke_width(2),
             ))
             .map_err(&fail)?;
-        for named in rows {
-            let r = named.row;
-            let Some(rate) = r.success_rate else { continue };
-            let point = (r.decided as f64, rate);
-            let colour = verdict_colour(r.verdict);
+        // Points first, then labels placed where they overlap no label
+        // already placed (天门 and 仙桃 sit close together).
+        let mut placed: Vec<LabelBox> = Vec::new();
+        let points: Vec<(&Named, (f64, f64))> = rows
+            .iter()
+            .filter_map(|n| Some((n, (n.row.decided as f64, n.row.success_rate?))))
+            .collect();
+        for (named, point) in &points {
+            let colour = verdict_colour(named.row.verdict);
             chart
-                .draw_series(std::iter::once(Circle::new(point, 5, colour.filled())))
+                .draw_series(std::iter::once(Circle::new(*point, 5, colour.filled())))
                 .map_err(&fail)?;
+            placed.push(LabelBox::around(chart.backend_coord(point), 6, 6));
+        }
+        for (named, point) in &points {
+            let at = chart.backend_coord(point);
+            let (w, h) = label_size(&named.name, 12);
+            let (dx, dy) = label_offset(at, (w, h), &mut placed);
+            // A label pushed away from its point is tied to it by a line
+            // to the nearest point of its box.
+            let near = (0.clamp(dx, dx + w), 0.clamp(dy, dy + h));
+            let leader = match near.0 * near.0 + near.1 * near.1 > 10 * 10 {
+                true => vec![(0, 0), near],
+                false => Vec::new(),
+            };
             chart
-                .draw_series(std::iter::once(Text::new(
-                    named.name.clone(),
-                    point,
-                    (FONT, 12)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Left, VPos::Bottom)),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at(*point)
+                        + PathElement::new(leader, BASELINE.mix(0.6).stroke_width(1))
+                        + Text::new(
+                            named.name.clone(),
+                            (dx, dy),
+                            (FONT, 12).into_font().color(&INK),
+                        ),
+                ))
                 .map_err(&fail)?;
         }
         root.present().map_err(&fail)?;
     }
     Ok(svg)
+}
+
+/// A label's box in pixels: left, top, right, bottom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LabelBox(i32, i32, i32, i32);
+
+impl LabelBox {
+    fn around((x, y): (i32, i32), half_w: i32, half_h: i32) -> LabelBox {
+        LabelBox(x - half_w, y - half_h, x + half_w, y + half_h)
+    }
+
+    #[cfg(test)]
+    fn overlaps(&self, o: &LabelBox) -> bool {
+        self.clash(o) > 0
+    }
+
+    /// How much two boxes overlap, counting a few pixels of margin side by
+    /// side (two labels touching read as one name: 孝感恩施州).
+    fn clash(&self, o: &LabelBox) -> i32 {
+        let pad = 4;
+        let w = (self.2 + pad).min(o.2 + pad) - self.0.max(o.0);
+        let h = self.3.min(o.3) - self.1.max(o.1);
+        if w > 0 && h > 0 { w * h } else { 0 }
+    }
+}
+
+/// The size in pixels of a label at a font size: wide (CJK) characters a
+/// full em, others about half.
+fn label_size(text: &str, size: i32) -> (i32, i32) {
+    let width: i32 = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                size * 6 / 10
+            } else {
+                size + 1
+            }
+        })
+        .sum();
+    // CJK glyphs stand taller than the font size in most fonts.
+    (width, size + 6)
+}
+
+/// Where a label goes relative to its point (the offset of its top-left
+/// corner): the first of right, left, above, below and the diagonals whose
+/// box overlaps nothing placed, else the one overlapping least. The
+/// chosen box joins `placed`.
+fn label_offset(at: (i32, i32), (w, h): (i32, i32), placed: &mut Vec<LabelBox>) -> (i32, i32) {
+    // Nearest first: beside, above, below, the diagonals; then further out.
+    let mut candidates = Vec::new();
+    for gap in [7, 16] {
+        candidates.extend([
+            (gap, -h / 2),
+            (-gap - w, -h / 2),
+            (-w / 2, -gap - h + 2),
+            (-w / 2, gap - 2),
+            (gap - 2, -gap - h + 4),
+            (gap - 2, gap - 4),
+            (-gap - w + 2, -gap - h + 4),
+            (-gap - w + 2, gap - 4),
+        ]);
+    }
+    let boxed = |(dx, dy): (i32, i32)| LabelBox(at.0 + dx, at.1 + dy, at.0 + dx + w, at.1 + dy + h);
+    let clash = |b: &LabelBox| placed.iter().map(|p| p.clash(b)).sum::<i32>();
+    // The least overlap; the nearest of equals (min_by_key keeps the first).
+    let best = candidates
+        .iter()
+        .copied()
+        .min_by_key(|&c| clash(&boxed(c)))
+        .unwrap_or((7, -h / 2));
+    placed.push(boxed(best));
+    best
 }
 
 /// A line of monthly rates, broken where a month has no rate.
@@ -467,6 +557,22 @@ pub fn trend_chart(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_of_nearby_points_do_not_overlap() {
+        // Two points 4 pixels apart, as 天门 and 仙桃 can be.
+        let mut placed = vec![
+            LabelBox::around((100, 100), 5, 5),
+            LabelBox::around((104, 102), 5, 5),
+        ];
+        let size = label_size("天门市", 12);
+        let first = label_offset((100, 100), size, &mut placed);
+        let second = label_offset((104, 102), size, &mut placed);
+        assert_ne!(first, second);
+        let (a, b) = (placed[2], placed[3]);
+        assert!(!a.overlaps(&b), "{a:?} {b:?}");
+        assert!(!a.overlaps(&placed[1]) && !b.overlaps(&placed[0]));
+    }
 
     #[test]
     fn lines_break_at_months_without_a_rate() {

@@ -46,6 +46,7 @@ pub fn files(report: &Report, regions: &RegionTable) -> Result<Vec<(String, Vec<
         rates: charts::rates_bars(&points, report.baseline, lang)?,
         funnel_plot: charts::funnel_plot(&points, report.baseline, lang)?,
         trend: charts::trend_chart(&report.trend, &below, report.baseline, lang)?,
+        trend_highlights: !below.is_empty(),
     };
 
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -64,8 +65,23 @@ pub fn files(report: &Report, regions: &RegionTable) -> Result<Vec<(String, Vec<
             render::csv::for_excel(&section.table),
         ));
     }
-    let tables: Vec<&crate::tables::Table> =
-        report.sections.all().iter().map(|s| &s.table).collect();
+    // The workbook opens on the headline as the page words it; the
+    // machine form of it stays in headline.csv.
+    let headline = crate::tables::report::headline_for_reading(
+        &report.title(),
+        &report.headline_items(),
+        lang,
+    );
+    let tables: Vec<&crate::tables::Table> = std::iter::once(&headline)
+        .chain(
+            report
+                .sections
+                .all()
+                .into_iter()
+                .filter(|s| !std::ptr::eq(*s, &report.sections.headline))
+                .map(|s| &s.table),
+        )
+        .collect();
     files.push(("report.xlsx".into(), render::xlsx::workbook(&tables, lang)?));
     files.push((
         "report.docx".into(),

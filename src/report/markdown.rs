@@ -12,6 +12,7 @@ pub fn render(report: &Report) -> String {
     let opts = RenderOptions {
         lang,
         colour: false,
+        width: None,
     };
     let s = &report.sections;
     let table = |section: &super::Section| {

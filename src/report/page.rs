@@ -12,6 +12,8 @@ pub struct Charts {
     pub rates: String,
     pub funnel_plot: String,
     pub trend: String,
+    /// The trend chart draws the prefectures below the baseline in red.
+    pub trend_highlights: bool,
 }
 
 const STYLE: &str = r#"
@@ -47,14 +49,29 @@ figure { margin: 10px 0; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.85em; color: var(--muted); }
 footer { margin-top: 2em; font-size: 0.8em; color: var(--muted); }
+.id { white-space: nowrap; }
+.phone-only { display: none; }
 @page { size: A4; margin: 12mm; }
 @media print {
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
+  h2, h3, ul.notes { break-after: avoid; page-break-after: avoid; }
+  .lead { break-inside: avoid; page-break-inside: avoid; }
   figure, .cards, tr { break-inside: avoid; }
+  /* The total row once, at the table's end, not at every page break. */
+  tfoot { display: table-row-group; }
   .scroll { overflow: visible; }
   th, td { padding: 1px 5px; }
+}
+@media screen and (max-width: 640px) {
+  main { padding: 10px; }
+  /* Charts keep readable text: they scroll sideways instead of shrinking. */
+  figure { overflow-x: auto; }
+  figure svg { width: 640px; max-width: none; }
+  /* The rate and its verdict stay in view; the other columns are in the
+     CSV and xlsx files and on a wider screen. */
+  .opt { display: none; }
+  .phone-only { display: block; font-size: 0.85em; color: var(--muted); }
 }
 "#;
 
@@ -63,6 +80,7 @@ struct Words {
     funnel_caption: &'static str,
     rates_caption: &'static str,
     trend_caption: &'static str,
+    trend_red: &'static str,
     findings: &'static str,
     made_by: &'static str,
     generated: &'static str,
@@ -74,16 +92,18 @@ fn words(lang: Lang) -> Words {
             period: "统计期间",
             funnel_caption: "每个点是一个市州：横轴为计入分母的案件数，纵轴为成功率。虚线为基线的95%控制限，实线为99.8%控制限（Spiegelhalter 2005，精确二项）；案件少的市州控制限宽，落在限内的波动属正常。颜色为判定结果（精确二项检验，BH校正）。",
             rates_caption: "条形为成功率，横线为95% Wilson 区间，虚线为基线；n 为计入分母的案件数。",
-            trend_caption: "蓝线为全省月度成功率及95%区间；红线为本期低于基线的市州；虚线为基线。",
+            trend_caption: "蓝线为全省月度成功率及95%区间；虚线为基线；数据未覆盖的月份不画。",
+            trend_red: "红线为本期低于基线的市州。",
             findings: "关联核查",
-            made_by: "由 disputes 生成",
+            made_by: "由 disputes",
             generated: "生成时间",
         },
         Lang::En => Words {
             period: "Period",
             funnel_caption: "Each point is a prefecture: decided cases across, success rate up. Dashed lines are the baseline's 95% control limits, solid lines the 99.8% ones (Spiegelhalter 2005, exact binomial); small prefectures have wide limits, and a point inside them is ordinary variation. Colours are the verdicts (exact binomial test, BH-adjusted).",
             rates_caption: "Bars are success rates, whiskers 95% Wilson intervals, the dashed line the baseline; n is the number of decided cases.",
-            trend_caption: "Blue: the province's monthly success rate with 95% intervals; red: prefectures below the baseline this period; dashed: the baseline.",
+            trend_caption: "Blue: the province's monthly success rate with 95% intervals; dashed: the baseline; months the data does not reach are not drawn.",
+            trend_red: " Red: prefectures below the baseline this period.",
             findings: "Link checks",
             made_by: "Made by disputes",
             generated: "generated",
@@ -111,11 +131,41 @@ fn figure(svg: &str, caption: &str) -> String {
 
 fn table(section: &Section, lang: Lang) -> String {
     let body = if section.tabulated {
-        html::render(&section.table, lang)
+        let shorter = match lang {
+            Lang::Zh => "手机上只显示主要几列；横屏或在电脑上看全部列",
+            Lang::En => "A phone shows the main columns only; turn it or use a computer for all",
+        };
+        let hidden = section
+            .table
+            .columns
+            .iter()
+            .any(|c| c.in_tables && c.importance < html::PHONE_IMPORTANCE);
+        let phone_note = match hidden {
+            true => format!("<p class=\"phone-only\">{shorter}</p>\n"),
+            false => String::new(),
+        };
+        format!("{phone_note}{}", html::render(&section.table, lang))
     } else {
         html::notes(&section.table)
     };
-    format!("<h3>{}</h3>\n{body}", escape(&section.table.title))
+    // The heading travels with its notes onto the table's page.
+    format!(
+        "<div class=\"lead\"><h3>{}</h3></div>\n{body}",
+        escape(&section.table.title)
+    )
+}
+
+/// A finding line with its ids kept whole (a browser would break them at
+/// their hyphens): "label：N — id, id, …".
+fn finding(line: &str) -> String {
+    let Some((label, ids)) = line.split_once(" — ") else {
+        return escape(line);
+    };
+    let ids: Vec<String> = ids
+        .split(", ")
+        .map(|id| format!("<span class=\"id\">{}</span>", escape(id)))
+        .collect();
+    format!("{} — {}", escape(label), ids.join(", "))
 }
 
 pub fn render(report: &Report, charts: &Charts) -> String {
@@ -170,7 +220,11 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     body.push_str("</section>\n");
 
     body.push_str(&open_section(Heading::Trend, lang));
-    body.push_str(&figure(&charts.trend, w.trend_caption));
+    let trend_caption = match charts.trend_highlights {
+        true => format!("{}{}", w.trend_caption, w.trend_red),
+        false => w.trend_caption.to_string(),
+    };
+    body.push_str(&figure(&charts.trend, &trend_caption));
     body.push_str(&table(&s.trend, lang));
     body.push_str("</section>\n");
 
@@ -196,7 +250,7 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     body.push_str(&format!("<h3>{}</h3>\n<ul class=\"notes\">\n", w.findings));
     // The first line is the findings' own heading ("数据质量：").
     for line in report.findings.iter().skip(1) {
-        body.push_str(&format!("<li>{}</li>\n", escape(&masked(line))));
+        body.push_str(&format!("<li>{}</li>\n", finding(&masked(line))));
     }
     body.push_str("</ul>\n</section>\n");
 
@@ -207,7 +261,10 @@ pub fn render(report: &Report, charts: &Charts) -> String {
     }
     body.push_str("</ol>\n</section>\n");
 
-    let mut footer = format!("{} {}", w.made_by, env!("CARGO_PKG_VERSION"));
+    let mut footer = match lang {
+        Lang::Zh => format!("{} {} 生成", w.made_by, env!("CARGO_PKG_VERSION")),
+        Lang::En => format!("{} {}", w.made_by, env!("CARGO_PKG_VERSION")),
+    };
     if let Some(at) = &report.generated_at {
         let separator = if lang == Lang::Zh { "，" } else { ", " };
         footer.push_str(&format!("{separator}{} {at}", w.generated));

@@ -164,21 +164,41 @@ pub fn rejects_table(rejects: &[Reject], lang: Lang) -> Table {
 /// Rejected rows counted by file, problem and column, with the first ten
 /// line numbers of each.
 pub fn rejects_by_reason_table(rejects: &[Reject], lang: Lang) -> Table {
-    type Key = (String, &'static str, String);
-    let mut counts: BTreeMap<Key, (Problem, i64, Vec<u32>)> = BTreeMap::new();
+    // Files in reading order (a workbook's 7月 before its 10月), then
+    // problem and column.
+    type Key = (usize, &'static str, String);
+    let mut files: Vec<&str> = Vec::new();
+    let mut counts: BTreeMap<Key, (Problem, LogKind, i64, Vec<u32>)> = BTreeMap::new();
     for r in rejects {
+        let file = match files.iter().position(|f| *f == r.path) {
+            Some(i) => i,
+            None => {
+                files.push(&r.path);
+                files.len() - 1
+            }
+        };
         let key = (
-            r.path.clone(),
+            file,
             r.problem.code(),
             r.column_name.clone().unwrap_or_default(),
         );
-        let entry = counts.entry(key).or_insert((r.problem, 0, Vec::new()));
-        entry.1 += 1;
-        entry.2.push(r.line);
+        let entry = counts
+            .entry(key)
+            .or_insert((r.problem, r.kind, 0, Vec::new()));
+        entry.2 += 1;
+        entry.3.push(r.line);
     }
     let rows = counts
         .into_iter()
-        .map(|((path, _, column), (problem, n, lines))| {
+        .map(|((file, _, column), (problem, kind, n, lines))| {
+            let path = files[file].to_string();
+            // An English header reads in Chinese too: category（诉求类型）.
+            let column = match (lang, kind.chinese_name(&column)) {
+                (Lang::Zh, Some(zh)) => {
+                    Value::labelled(column.clone(), format!("{column}（{zh}）"))
+                }
+                _ => Value::text(column),
+            };
             let mut lines: Vec<String> = lines.iter().take(10).map(|l| l.to_string()).collect();
             if n > 10 {
                 lines.push("…".to_string());
@@ -186,7 +206,7 @@ pub fn rejects_by_reason_table(rejects: &[Reject], lang: Lang) -> Table {
             vec![
                 Value::text(path),
                 Value::labelled(problem.code(), problem.label(lang)),
-                Value::text(column),
+                column,
                 Value::Int(n),
                 Value::text(lines.join(" ")),
             ]

@@ -48,6 +48,54 @@ pub struct Column {
     /// Phone numbers in this column are shown as they are (`query
     /// --unmask` on caller_phone); everywhere else they are masked.
     pub shows_phones: bool,
+    /// How long the column stays when a terminal is too narrow for the
+    /// whole table: the least important go first ([`importance`]).
+    pub importance: u8,
+}
+
+/// How important a column is to a reader of a narrow terminal: keys and
+/// the rate with its verdict stay longest; money, people and raw p-values
+/// go first (they are in every export). 255 = never left out.
+pub fn importance(key: &str, kind: ColumnKind) -> u8 {
+    if kind == ColumnKind::Key {
+        return 255;
+    }
+    // A comparison's columns carry a side (prev_, court_, arbitration_).
+    let bare = ["prev_", "court_", "arbitration_"]
+        .iter()
+        .find_map(|p| key.strip_prefix(p))
+        .unwrap_or(key);
+    // Pairs (an interval's two limits) share a value and go together.
+    match bare {
+        "success_rate" | "closure_rate" => 250,
+        "verdict" | "change_verdict" | "channel_verdict" => 249,
+        "change" | "difference" => 246,
+        // The other side's rate of a comparison (prev_rate, court_rate, ...).
+        "rate" => 240,
+        "decided" => 230,
+        "received" => 228,
+        "rank" => 229,
+        "satisfaction_rate" => 215,
+        "on_time_rate" => 214,
+        "successes" => 210,
+        "closed" => 200,
+        "shrunken_rate" => 190,
+        "referral_rate" => 188,
+        "ci_low" | "ci_high" | "change_low" | "change_high" | "difference_low"
+        | "difference_high" => 180,
+        "p_adjusted" | "change_p_adjusted" | "difference_p_adjusted" => 170,
+        "pending_at_end" => 150,
+        "median_hours_to_close" => 149,
+        "settled_yuan" => 140,
+        "referred" => 139,
+        "failures" => 120,
+        "withdrawn" => 119,
+        "p90_hours_to_close" => 118,
+        "p_value" | "change_p" | "difference_p" => 110,
+        "amount_yuan" => 100,
+        "workers" => 99,
+        _ => 160,
+    }
 }
 
 impl Column {
@@ -59,7 +107,14 @@ impl Column {
             kind,
             in_tables: true,
             shows_phones: false,
+            importance: importance(key, kind),
         }
+    }
+
+    /// Overrides [`importance`] where a table's own reading differs.
+    pub fn with_importance(mut self, importance: u8) -> Column {
+        self.importance = importance;
+        self
     }
 
     /// A column for exports only (e.g. region codes).

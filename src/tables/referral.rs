@@ -21,28 +21,32 @@ pub fn referral_table(
 ) -> Table {
     let key_columns: Vec<Column> = super::key_columns(opts.by);
     let figure_columns = vec![
-        Column::new("referred", "转调解工单", "referred", ColumnKind::Count),
-        Column::new("linked", "已关联案件", "linked", ColumnKind::Count),
-        Column::new("closed", "案件已结案", "closed", ColumnKind::Count),
-        Column::new("successes", "调解成功", "successes", ColumnKind::Count),
+        // On a narrow terminal the funnel keeps its base and its rates.
+        Column::new("referred", "转调解工单", "referred", ColumnKind::Count).with_importance(240),
+        Column::new("linked", "已关联案件", "linked", ColumnKind::Count).with_importance(150),
+        Column::new("closed", "案件已结案", "closed", ColumnKind::Count).with_importance(140),
+        Column::new("successes", "调解成功", "successes", ColumnKind::Count).with_importance(160),
         Column::new(
             "referred_to_linked",
             "关联率",
             "referred→linked",
             ColumnKind::Rate,
-        ),
+        )
+        .with_importance(230),
         Column::new(
             "linked_to_closed",
             "结案率",
             "linked→closed",
             ColumnKind::Rate,
-        ),
+        )
+        .with_importance(220),
         Column::new(
             "closed_to_success",
             "成功率",
             "closed→success",
             ColumnKind::Rate,
-        ),
+        )
+        .with_importance(250),
     ];
     let period = opts.period.label(lang);
     let (title, mut notes) = match lang {

@@ -68,6 +68,40 @@ pub fn headline_table(h: &Headline, lang: Lang) -> Table {
     }
 }
 
+/// The headline as a reader takes it in (the report workbook's first
+/// sheet): each figure with its value and what goes with it, in the
+/// words of the page. headline.csv keeps the figures for machines.
+pub fn headline_for_reading(
+    title: &str,
+    items: &[crate::report::wording::HeadlineItem],
+    lang: Lang,
+) -> Table {
+    let rows = items
+        .iter()
+        .map(|item| {
+            vec![
+                Value::text(item.label.clone()),
+                Value::text(item.value.clone()),
+                Value::text(item.details.join("；")),
+            ]
+        })
+        .collect();
+    Table {
+        title: match lang {
+            Lang::Zh => "要点".to_string(),
+            Lang::En => "Headline".to_string(),
+        },
+        notes: vec![title.to_string()],
+        columns: vec![
+            Column::new("measure", "指标", "measure", ColumnKind::Text),
+            Column::new("value", "数值", "value", ColumnKind::Text),
+            Column::new("details", "说明", "details", ColumnKind::Text),
+        ],
+        rows,
+        total: None,
+    }
+}
+
 /// The province's rate month by month, with the prefectures judged below
 /// the baseline each month.
 pub fn trend_table(trend: &[TrendMonth], judgement: &Judgement, lang: Lang) -> Table {

@@ -63,6 +63,7 @@ impl Workspace {
             .args(args)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
             .output()
             .expect("run disputes");
         Run::from(out)
