@@ -322,6 +322,9 @@ pub enum Message {
     },
     CannotWriteStdout,
     WorkbookOnStdin,
+    KindNotUsed {
+        kind: String,
+    },
     RejectsNeedAFile,
     StdinTwice,
     OutputIsInput {
@@ -762,6 +765,10 @@ impl Message {
             CannotWriteStdout => t(
                 "无法写到标准输出".into(),
                 "cannot write to standard output".into(),
+            ),
+            KindNotUsed { kind } => t(
+                format!("这个命令不用{kind}记录，没有读取"),
+                format!("this command does not use {kind} logs; not read"),
             ),
             RejectsNeedAFile => t(
                 "--rejects 需要一个文件名：拒收行保留原始记录（含电话号码），只写到仅本人可读的文件，不输出到屏幕".into(),

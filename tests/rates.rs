@@ -374,3 +374,40 @@ fn conflicting_periods_are_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("YYYY-MM"), "{}", run.stderr);
 }
+
+#[test]
+fn a_hotline_log_is_not_read_by_rates() {
+    let ws = Workspace::new();
+    fixture(&ws);
+    // Its body would be rejected row by row if it were read.
+    ws.write("h.csv", &hotline_csv(&["broken,row"; 3]));
+    let run = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--hotline",
+        "h.csv",
+        "--year",
+        "2023",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("跳过 h.csv：这个命令不用热线记录，没有读取"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("h.csv"));
+    // In a folder, the header says hotline and rates stops there.
+    std::fs::create_dir(ws.path("d")).unwrap();
+    std::fs::copy(ws.path("m.csv"), ws.path("d/m.csv")).unwrap();
+    std::fs::copy(ws.path("h.csv"), ws.path("d/h.csv")).unwrap();
+    let folder = ws.run(&["rates", "--data", "d", "--year", "2023", "--format", "csv"]);
+    assert_eq!(folder.code, 0, "{}", folder.stderr);
+    assert!(!folder.stderr.contains("h.csv"), "{}", folder.stderr);
+    let validate = ws.run(&["validate", "--data", "d"]);
+    assert!(
+        validate.stdout.contains("h.csv"),
+        "validate reads both kinds"
+    );
+}

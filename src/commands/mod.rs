@@ -263,7 +263,7 @@ fn progress_spinner() -> Option<indicatif::ProgressBar> {
 
 /// Reads, checks and merges the input; an unusable file ends the run.
 /// Files and sheets left out are named on standard error.
-pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
+pub fn load(input: &InputArgs, kinds: &[LogKind]) -> Result<(Logs, RegionTable)> {
     let regions = region_table(input)?;
     let inputs = input_files(input)?;
     let spinner = progress_spinner();
@@ -285,6 +285,7 @@ pub fn load(input: &InputArgs) -> Result<(Logs, RegionTable)> {
             regions: &regions,
             block_bytes: ingest::csv_reader::BLOCK_BYTES,
             sheets: &input.sheet,
+            kinds,
             progress: spinner.as_ref().map(|_| &show as &ingest::Progress),
         },
     );
@@ -316,7 +317,7 @@ pub fn load_filtered(
     filter_args: &FilterArgs,
     kinds: &[LogKind],
 ) -> Result<(Logs, RegionTable, Filters)> {
-    let (mut logs, regions) = load(input)?;
+    let (mut logs, regions) = load(input, kinds)?;
     let filters = Filters::resolve(&filter_args.values(), &regions)?;
     filters.check_applies(kinds)?;
     if !filters.is_empty() {

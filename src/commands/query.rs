@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use disputes::analysis::query::QueryTables;
+use disputes::ingest::schema::LogKind;
 use disputes::render::{self, Format, RenderOptions};
 use disputes::tables::query::{frame_table, schema_table};
 
@@ -21,7 +22,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
             .map(|p| p.as_path())
             .collect::<Vec<_>>(),
     )?;
-    let (logs, regions) = super::load(&args.input)?;
+    let (logs, regions) = super::load(&args.input, &[LogKind::Hotline, LogKind::Mediation])?;
     let tables = QueryTables::new(&logs, &regions, args.unmask)?;
     if args.schema {
         super::emit(&schema_table(&tables), &args.output, &[])?;

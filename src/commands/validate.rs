@@ -8,6 +8,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use disputes::ingest::schema::LogKind;
 use disputes::ingest::{Logs, Reject};
 use disputes::messages::Message;
 use disputes::render::csv::quote;
@@ -29,7 +30,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         return Err(Message::RejectsNeedAFile.into());
     }
     super::refuse_overwriting_inputs(&args.input, &outputs)?;
-    let (logs, _) = super::load(&args.input)?;
+    let (logs, _) = super::load(&args.input, &[LogKind::Hotline, LogKind::Mediation])?;
     if let Some(path) = &args.rejects {
         write_rejects(path, &logs.rejects)?;
     }

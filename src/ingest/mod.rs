@@ -162,6 +162,9 @@ pub struct LoadOptions<'a> {
     pub block_bytes: usize,
     /// `--sheet`: read only these sheets of each workbook (all when empty).
     pub sheets: &'a [String],
+    /// The kinds of log the command uses: files and sheets of another kind
+    /// are not read past their header (`rates` never reads the hotline).
+    pub kinds: &'a [LogKind],
     /// Told the source's name and its records read so far after each
     /// block, for a progress display.
     pub progress: Option<&'a Progress<'a>>,
@@ -197,6 +200,16 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
         )
         .chain(inputs.by_header.iter().map(|p| (p, None)));
     for (path, expected) in plan {
+        if let Some(kind) = expected.filter(|k| !opts.kinds.contains(k)) {
+            skipped.push(Message::SkippedFile {
+                file: shown(path),
+                why: Message::KindNotUsed {
+                    kind: messages::kind_name(kind.name()),
+                }
+                .to_string(),
+            });
+            continue;
+        }
         match load_file(path, expected, opts, &mut skipped) {
             Ok(sources) => read.extend(sources),
             Err(problem) => problems.push((path.clone(), problem)),
@@ -327,6 +340,9 @@ fn load_file(
                 return Ok(Vec::new());
             }
         };
+        if !opts.kinds.contains(&kind) {
+            return Ok(Vec::new());
+        }
         match read_source(&mut source, kind, opts) {
             // The first block's guess was wrong: decide over the whole file.
             Err(FileProblem::Read(ReadError::EncodingChanged)) => {
@@ -359,6 +375,10 @@ fn load_workbook(
     let mut other_kind = 0;
     for (name, mut sheet) in book.sheets {
         let Some(kind) = sheet.kind() else { continue };
+        if expected.is_none() && !opts.kinds.contains(&kind) {
+            other_kind += 1;
+            continue;
+        }
         if let Some(given) = expected
             && given != kind
         {
@@ -549,6 +569,7 @@ mod tests {
             regions: &regions,
             block_bytes,
             sheets: &[],
+            kinds: &[LogKind::Hotline, LogKind::Mediation],
             progress: None,
         };
         let inputs = Inputs {
@@ -650,6 +671,7 @@ mod tests {
                 regions: &regions,
                 block_bytes: 64 << 10,
                 sheets: &[],
+                kinds: &[LogKind::Hotline, LogKind::Mediation],
                 progress: None,
             };
             assert_eq!(*kind, LogKind::Mediation);
