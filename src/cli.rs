@@ -39,6 +39,10 @@ pub struct Cli {
     /// warnings and errors still show
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Read and check every file again instead of taking its checked rows
+    /// from the cache (see `disputes cache info`)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 impl Cli {
@@ -51,7 +55,9 @@ impl Cli {
             Command::Funnel(a) => a.output.lang,
             Command::Report(a) => a.lang,
             Command::Query(a) => a.output.lang,
-            Command::Sample(_) | Command::Completions(_) | Command::Man(_) => Lang::default(),
+            Command::Sample(_) | Command::Cache(_) | Command::Completions(_) | Command::Man(_) => {
+                Lang::default()
+            }
         }
     }
 }
@@ -79,6 +85,8 @@ pub enum Command {
     Query(QueryArgs),
     /// Write realistic synthetic logs of both kinds
     Sample(SampleArgs),
+    /// The checked cache: `info` says where it is and how big, `clear` empties it
+    Cache(CacheArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `disputes man > disputes.1`; with
@@ -91,6 +99,20 @@ pub struct ManArgs {
     /// Write disputes.1 and one page per subcommand into DIR
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    #[arg(value_enum)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CacheAction {
+    /// Where the cache is, how many files it holds and their size
+    Info,
+    /// Remove every cached file
+    Clear,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -84,6 +84,13 @@ pub enum Message {
         column: String,
         value: String,
     },
+    NoSuchDay {
+        column: String,
+        value: String,
+        year: u32,
+        month: u32,
+        days: Option<u32>,
+    },
     NotADateTime {
         column: String,
         value: String,
@@ -378,6 +385,22 @@ impl Message {
                     "{column} {value} is not a date; write it like 2023-06-01, 2023/6/1, 2023年6月1日 or 20230601"
                 ),
             ),
+            NoSuchDay {
+                column,
+                value,
+                year,
+                month,
+                days,
+            } => match days {
+                Some(days) => t(
+                    format!("{column} {value} 这一天不存在：{year}年{month}月只有 {days} 天"),
+                    format!("{column} {value} is no such day: {year}-{month:02} has {days} days"),
+                ),
+                None => t(
+                    format!("{column} {value} 这一天不存在：没有 {month} 月"),
+                    format!("{column} {value} is no such day: there is no month {month}"),
+                ),
+            },
             NotADateTime { column, value } => t(
                 format!("{column} {value} 不是日期时间；请写成 2023-06-01 09:15 或 2023/6/1 9:15"),
                 format!(

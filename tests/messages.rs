@@ -88,8 +88,8 @@ fn fixtures(ws: &Workspace) -> Vec<(&'static str, u64, &'static str, &'static st
         (
             "m.csv",
             5,
-            "不是日期；请写成",
-            "is not a date; write it like",
+            "这一天不存在：2023年2月只有 28 天",
+            "is no such day: 2023-02 has 28 days",
         ),
         ("m.csv", 6, "早于", "is before"),
         ("m.csv", 7, "必须填写结案日期", "needs its closing date"),
@@ -120,7 +120,12 @@ fn fixtures(ws: &Workspace) -> Vec<(&'static str, u64, &'static str, &'static st
         ("m.csv", 17, "不是整数", "is not a whole number"),
         ("m.csv", 18, "合计行，不是案件", "a total row, not a case"),
         ("m.csv", 19, "到文件末尾也没有闭合", "is never closed"),
-        ("h.csv", 3, "不是日期时间", "is not a date and time"),
+        (
+            "h.csv",
+            3,
+            "这一天不存在：2023年6月只有 30 天",
+            "is no such day: 2023-06 has 30 days",
+        ),
         (
             "h.csv",
             4,

@@ -191,7 +191,7 @@ fn every_row_rule_rejects_with_line_column_and_reason() {
     let expect: [(u64, Option<u64>, &str); 15] = [
         (3, Some(3), "required"),
         (4, Some(3), "prefecture-level"),
-        (5, Some(9), "not a date"),
+        (5, Some(9), "no such day"),
         (6, Some(10), "before"),
         (7, Some(10), "needs its closing date"),
         (8, Some(10), "has no closing date"),
@@ -629,4 +629,46 @@ fn a_phone_in_the_wrong_column_is_masked_in_the_reason() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("138****1234"), "{}", run.stdout);
     assert!(!run.stdout.contains("13800131234"));
+}
+
+#[test]
+fn a_day_that_does_not_exist_is_named_as_such() {
+    let ws = Workspace::new();
+    ws.write(
+        "m.csv",
+        &mediation_csv(&[
+            "D1,court,武汉市,,法院委派,,欠薪,,2023-02-30,2023-03-05,success,,,",
+            "D2,court,武汉市,,法院委派,,欠薪,,2023年13月1日,2023-03-05,success,,,",
+            "D3,court,武汉市,,法院委派,,欠薪,,2024-02-29,2024-03-05,success,,,",
+        ]),
+    );
+    let run = ws.run(&["validate", "--mediation", "m.csv"]);
+    assert!(
+        run.stdout
+            .contains("\"2023-02-30\" 这一天不存在：2023年2月只有 28 天"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"2023年13月1日\" 这一天不存在：没有 13 月")
+    );
+    assert!(!run.stdout.contains("m.csv:4:"), "29 February 2024 exists");
+}
+
+#[test]
+fn an_excel_serial_date_is_shown_with_its_date() {
+    let ws = Workspace::new();
+    // 45000 is 2023-03-15 (Excel's count); closed before it.
+    ws.write(
+        "m.csv",
+        &mediation_csv(&["S1,court,武汉市,,法院委派,,欠薪,,45000,2023-03-05,success,,,"]),
+    );
+    let run = ws.run(&["validate", "--mediation", "m.csv"]);
+    assert!(
+        run.stdout
+            .contains("早于 received_on（受理日期） \"45000\"（即 2023-03-15）"),
+        "{}",
+        run.stdout
+    );
 }

@@ -173,7 +173,9 @@ impl Filters {
         Ok(())
     }
 
-    fn has_regions(&self) -> bool {
+    /// Whether a region filter is given (per-region tables then list only
+    /// the selected regions).
+    pub fn has_regions(&self) -> bool {
         !self.prefectures.is_empty() || !self.counties.is_empty()
     }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a single `run`; the helpers here
 //! (loading input, choosing the period, writing output) are shared by all.
 
+mod cache;
 mod hotline;
 mod query;
 mod rates;
@@ -33,12 +34,16 @@ use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, PeriodArgs};
 /// still show).
 static QUIET: AtomicBool = AtomicBool::new(false);
 
+/// `--no-cache`: every file read and checked again.
+static NO_CACHE: AtomicBool = AtomicBool::new(false);
+
 pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     QUIET.store(cli.quiet, Ordering::Relaxed);
+    NO_CACHE.store(cli.no_cache, Ordering::Relaxed);
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Rates(args) => rates::run(&args),
@@ -47,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Sample(args) => sample::run(&args),
+        Command::Cache(args) => cache::run(&args),
         Command::Completions(args) => {
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "disputes", &mut script);
@@ -266,6 +272,9 @@ fn progress_spinner() -> Option<indicatif::ProgressBar> {
 pub fn load(input: &InputArgs, kinds: &[LogKind]) -> Result<(Logs, RegionTable)> {
     let regions = region_table(input)?;
     let inputs = input_files(input)?;
+    let cache_dir = (!NO_CACHE.load(Ordering::Relaxed))
+        .then(cache::folder)
+        .flatten();
     let spinner = progress_spinner();
     let show = |name: &str, rows: usize| {
         if let Some(s) = &spinner {
@@ -286,6 +295,7 @@ pub fn load(input: &InputArgs, kinds: &[LogKind]) -> Result<(Logs, RegionTable)>
             block_bytes: ingest::csv_reader::BLOCK_BYTES,
             sheets: &input.sheet,
             kinds,
+            cache: cache_dir.as_deref(),
             progress: spinner.as_ref().map(|_| &show as &ingest::Progress),
         },
     );

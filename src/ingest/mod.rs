@@ -9,6 +9,7 @@
 //! - [`merge`]: overlapping exports merged by id
 //! - [`problem`]: what can be wrong with a record, in both languages
 
+pub mod cache;
 pub mod csv_reader;
 pub mod encoding;
 pub mod merge;
@@ -165,6 +166,8 @@ pub struct LoadOptions<'a> {
     /// The kinds of log the command uses: files and sheets of another kind
     /// are not read past their header (`rates` never reads the hotline).
     pub kinds: &'a [LogKind],
+    /// The checked cache's folder; none: every file is read and checked.
+    pub cache: Option<&'a Path>,
     /// Told the source's name and its records read so far after each
     /// block, for a progress display.
     pub progress: Option<&'a Progress<'a>>,
@@ -210,7 +213,7 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
             });
             continue;
         }
-        match load_file(path, expected, opts, &mut skipped) {
+        match load_cached(path, expected, opts, &mut skipped) {
             Ok(sources) => read.extend(sources),
             Err(problem) => problems.push((path.clone(), problem)),
         }
@@ -257,6 +260,46 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
         rejects,
         skipped,
     })
+}
+
+/// [`load_file`] through the checked cache: an entry for the file's
+/// content and options is taken as it is; otherwise the file is read and
+/// the result kept, unless reading it left sheets or the file out (their
+/// messages are not kept).
+fn load_cached(
+    path: &Path,
+    expected: Option<LogKind>,
+    opts: &LoadOptions,
+    skipped: &mut Vec<Message>,
+) -> Result<Vec<SourceRows>, FileProblem> {
+    let Some(dir) = opts.cache.filter(|_| !is_stdin(path)) else {
+        return load_file(path, expected, opts, skipped);
+    };
+    let Ok(content) = cache::content_hash(path) else {
+        return load_file(path, expected, opts, skipped);
+    };
+    let key = cache::key(
+        content,
+        &cache::KeyParts {
+            version: cache::build_id(),
+            regions: opts.regions.fingerprint(),
+            encoding: opts.encoding,
+            sheets: opts.sheets,
+            expected,
+            kinds: opts.kinds,
+            lang: messages::language(),
+        },
+    );
+    if let Some(sources) = cache::lookup(dir, &key) {
+        return Ok(sources);
+    }
+    let before = skipped.len();
+    let sources = load_file(path, expected, opts, skipped)?;
+    if skipped.len() == before && !sources.is_empty() {
+        // A cache that cannot be written costs only speed.
+        let _ = cache::store(dir, &key, &sources);
+    }
+    Ok(sources)
 }
 
 /// `-` as an input file: standard input.
@@ -570,6 +613,7 @@ mod tests {
             block_bytes,
             sheets: &[],
             kinds: &[LogKind::Hotline, LogKind::Mediation],
+            cache: None,
             progress: None,
         };
         let inputs = Inputs {
@@ -672,6 +716,7 @@ mod tests {
                 block_bytes: 64 << 10,
                 sheets: &[],
                 kinds: &[LogKind::Hotline, LogKind::Mediation],
+                cache: None,
                 progress: None,
             };
             assert_eq!(*kind, LogKind::Mediation);

@@ -56,6 +56,12 @@ pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
     Some(date.and_time(parse_time(rest)?))
 }
 
+/// Whether a cell is an Excel serial day number (what a date cell becomes
+/// in a CSV saved from a sheet that lost its date format).
+pub fn is_excel_serial(raw: &str) -> bool {
+    excel_serial(&fold(raw)).is_some()
+}
+
 /// 1 to 5 digits, optionally with a fraction: an Excel serial day number.
 /// (Eight digits are `yyyymmdd`, handled by [`split_date`].)
 fn excel_serial(s: &str) -> Option<f64> {
@@ -84,6 +90,33 @@ fn serial_to_datetime(days: f64) -> Option<NaiveDateTime> {
 /// Reads the date at the front of `s`; returns it and what follows, with
 /// the separator before a time (space(s) or `T`) removed.
 fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
+    let (year, month, day, end) = split_ymd(s)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let rest = &s[end..];
+    let rest = rest.strip_prefix('T').unwrap_or(rest).trim_start();
+    Some((date, rest))
+}
+
+/// A text written as a date whose day does not exist (2023-02-30,
+/// 2023-13-01): its year, month and day, so the reason can say so.
+pub fn no_such_day(raw: &str) -> Option<(u32, u32, u32)> {
+    let s = fold(raw);
+    let (year, month, day, _) = split_ymd(&s)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .is_none()
+        .then_some((year, month, day))
+}
+
+/// The days of a month (none for a month that does not exist).
+pub fn days_in_month(year: u32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year as i32, month, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((next - first).num_days() as u32)
+}
+
+/// Year, month, day and where they end, as numbers, before checking that
+/// the day exists.
+fn split_ymd(s: &str) -> Option<(u32, u32, u32, usize)> {
     let bytes = s.as_bytes();
     let take_digits = |from: usize, max: usize| -> (usize, usize) {
         let mut end = from;
@@ -136,10 +169,7 @@ fn split_date(s: &str) -> Option<(NaiveDate, &str)> {
     if !(1900..=2100).contains(&year) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    let rest = &s[end..];
-    let rest = rest.strip_prefix('T').unwrap_or(rest).trim_start();
-    Some((date, rest))
+    Some((year, month, day, end))
 }
 
 /// `9:15`, `09:15`, `09:15:00` (an optional fraction of a second is dropped).
@@ -488,6 +518,17 @@ mod tests {
         ] {
             assert_eq!(mask_phones_in(text), text);
         }
+    }
+
+    #[test]
+    fn days_that_do_not_exist_are_named() {
+        assert_eq!(no_such_day("2023-02-30"), Some((2023, 2, 30)));
+        assert_eq!(no_such_day("2023年13月1日"), Some((2023, 13, 1)));
+        assert_eq!(no_such_day("2023-02-28"), None);
+        assert_eq!(no_such_day("junk"), None);
+        assert_eq!(days_in_month(2024, 2), Some(29));
+        assert_eq!(days_in_month(2023, 2), Some(28));
+        assert_eq!(days_in_month(2023, 13), None);
     }
 
     #[test]

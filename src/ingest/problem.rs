@@ -42,6 +42,31 @@ impl Problem {
         Problem::ResavedId,
     ];
 
+    /// Every problem: the row rules, then the records that cannot be rows.
+    pub const ALL: [Problem; 16] = [
+        Problem::MissingRequired,
+        Problem::Unparseable,
+        Problem::OutOfRange,
+        Problem::MangledId,
+        Problem::CountyNotInPrefecture,
+        Problem::ClosingDateMissing,
+        Problem::ClosingDateNotAllowed,
+        Problem::ClosedBeforeReceived,
+        Problem::SettledWithoutSuccess,
+        Problem::ResavedId,
+        Problem::TotalRow,
+        Problem::Ragged,
+        Problem::UnclosedQuote,
+        Problem::Undecodable,
+        Problem::StrayQuote,
+        Problem::ErrorCell,
+    ];
+
+    /// The problem of a number (`problem as u8`), as the cache stores it.
+    pub fn from_repr(n: u8) -> Option<Problem> {
+        Problem::ALL.into_iter().find(|p| *p as u8 == n)
+    }
+
     /// Stable machine name (CSV/JSON, counting rejects by problem).
     pub fn code(self) -> &'static str {
         self.words().0

@@ -646,13 +646,27 @@ fn describe(
         }
     };
     let column = shown(spec.name);
-    let value = messages::quote(&value);
+    let raw_value = value;
+    let value = messages::quote(&raw_value);
+    // A date cell as Excel's serial number reads with its date beside it.
+    let quoted_date = |name: &str| -> PolarsResult<String> {
+        let text = cell_of(name)?.1;
+        let date = super::parse::parse_date(&text).filter(|_| super::parse::is_excel_serial(&text));
+        Ok(match date {
+            Some(d) => format!(
+                "{}{}",
+                messages::quote(&text),
+                messages::pick(&format!("（即 {d}）"), &format!(" (= {d})"))
+            ),
+            None => messages::quote(&text),
+        })
+    };
     let ticket = spec.name == "closed_at";
     let state = if ticket { "status" } else { "outcome" };
     let message = match rule {
         Problem::MissingRequired => Message::RequiredEmpty { column },
         Problem::MangledId => Message::MangledId { column, value },
-        Problem::Unparseable => unparseable_message(spec, column, value),
+        Problem::Unparseable => unparseable_message(spec, column, value, &raw_value),
         Problem::OutOfRange => match spec.ty {
             ColumnType::Count
                 if cell_of(spec.name)?
@@ -711,9 +725,9 @@ fn describe(
             let received = if ticket { "received_at" } else { "received_on" };
             Message::ClosedBeforeReceived {
                 column,
-                value,
+                value: quoted_date(spec.name)?,
                 received_column: shown(received),
-                received: quoted(received)?,
+                received: quoted_date(received)?,
             }
         }
         Problem::SettledWithoutSuccess => Message::SettledWithoutSuccess {
@@ -746,8 +760,24 @@ fn normalize_eq(header: &str, name: &str) -> bool {
 }
 
 /// What a column's values must look like, for a value that does not parse.
-fn unparseable_message(spec: &ColumnSpec, column: String, value: String) -> Message {
+fn unparseable_message(
+    spec: &ColumnSpec,
+    column: String,
+    value: String,
+    raw_value: &str,
+) -> Message {
+    use super::parse::no_such_day;
     match spec.ty {
+        ColumnType::Date | ColumnType::DateTime if no_such_day(raw_value).is_some() => {
+            let (year, month, _) = no_such_day(raw_value).unwrap_or_default();
+            Message::NoSuchDay {
+                column,
+                value,
+                year,
+                month,
+                days: super::parse::days_in_month(year, month),
+            }
+        }
         ColumnType::Date => Message::NotADate { column, value },
         ColumnType::DateTime => Message::NotADateTime { column, value },
         ColumnType::Enum(e) => Message::NotAnEnumValue {

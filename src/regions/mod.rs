@@ -67,6 +67,9 @@ pub struct RegionTable {
     /// Spellings of the province itself, stripped from the front of a name
     /// (湖北省武汉市 → 武汉市).
     province_spellings: Vec<String>,
+    /// A hash of the text the table was made from (the checked cache's
+    /// key: another table gives other checks).
+    fingerprint: u64,
 }
 
 /// Folds a name or code as typed into the form the tables are keyed by:
@@ -93,6 +96,8 @@ impl RegionTable {
     pub fn hubei() -> RegionTable {
         let mut table =
             Self::parse("hubei_regions.csv", HUBEI_REGIONS).expect("embedded Hubei table is valid");
+        table.fingerprint =
+            xxhash_rust::xxh3::xxh3_64(format!("{HUBEI_REGIONS}\u{0}{HUBEI_ALIASES}").as_bytes());
         for (i, line) in HUBEI_ALIASES.lines().enumerate().skip(1) {
             let fields = split_csv_line(line);
             let code: u32 = fields[1].parse().expect("embedded alias code");
@@ -101,6 +106,11 @@ impl RegionTable {
                 .unwrap_or_else(|e| panic!("embedded alias line {}: {e}", i + 1));
         }
         table
+    }
+
+    /// A hash of the text the table was read from.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Reads a table in the layout of `hubei_regions.csv`:
@@ -244,6 +254,7 @@ impl RegionTable {
             prefecture_spellings: HashMap::new(),
             county_spellings: HashMap::new(),
             province_spellings,
+            fingerprint: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         };
         table.index_spellings();
         for (line_no, alias, code) in aliases {

@@ -362,6 +362,17 @@ pub fn mark_filtered(table: &mut Table, filters: &Filters, lang: Lang) {
         return;
     };
     table.notes.insert(0, note);
+    // The adjustment's family is the rows shown: say so where it matters.
+    let adjusted = table.columns.iter().any(|c| c.key.ends_with("p_adjusted"));
+    if adjusted && filters.has_regions() {
+        table.notes.insert(
+            1,
+            match lang {
+                Lang::Zh => "加了地区筛选：Benjamini–Hochberg 校正只在本表各行之间进行，校正p值和判定可能与不加筛选的表不同".to_string(),
+                Lang::En => "regions filtered: the Benjamini–Hochberg adjustment runs over this table's rows only, so adjusted p-values and verdicts can differ from the unfiltered table".to_string(),
+            },
+        );
+    }
     let label = match lang {
         Lang::Zh => "筛选合计",
         Lang::En => "Total (filtered)",

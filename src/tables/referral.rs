@@ -42,7 +42,7 @@ pub fn referral_table(
         .with_importance(220),
         Column::new(
             "closed_to_success",
-            "成功率",
+            "结案中成功占比",
             "closed→success",
             ColumnKind::Rate,
         )
@@ -58,7 +58,7 @@ pub fn referral_table(
                     super::hotline::zh_tickets(&opts.period, "处理方式为转调解的")
                 ),
                 "已关联 = 至少一件调解案件的热线工单编号指向该工单；已结案 = 关联案件中至少一件已结案（成功、不成功或撤回）；调解成功 = 至少一件调解成功".to_string(),
-                "关联率 = 已关联 / 转调解；结案率 = 已结案 / 已关联；成功率 = 调解成功 / 已结案（均按工单计）".to_string(),
+                "关联率 = 已关联 / 转调解；结案率 = 已结案 / 已关联；结案中成功占比 = 调解成功 / 已结案（均按工单计，撤回在分母里，与调解成功率不同）".to_string(),
             ],
         ),
         Lang::En => (

@@ -1,0 +1,407 @@
+//! The checked cache: what reading and checking one input file gave (its
+//! accepted rows, accounting and rejects), kept so that a re-run on an
+//! unchanged file skips both. An entry is found by a key over everything
+//! that decides the result: the file's content (xxh3-128 of every byte) and
+//! size, the tool's version, the region table, the options that change
+//! reading (encoding, sheets, the kind the file was given as, the kinds the
+//! command uses) and the language of the reasons. Any change misses.
+//!
+//! An entry is `KEY.json` (accounting and rejects) beside `KEY.N.ipc` (the
+//! accepted rows of source N, Arrow IPC, memory-mapped on read). Entries
+//! hold personal data (phone numbers in the raw rows of rejects, in the
+//! hotline's rows): files are readable by their owner only. A file is
+//! written whole and renamed into place, never changed after, so a mapped
+//! file stays valid.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use polars_io::SerReader;
+use polars_io::SerWriter;
+use polars_io::ipc::{IpcReader, IpcWriter};
+use serde::{Deserialize, Serialize};
+
+use super::problem::Problem;
+use super::reader::{SourceFormat, TextEncoding, WorkbookFormat};
+use super::schema::LogKind;
+use super::{FileAccount, Reject, SourceRows};
+use crate::Lang;
+
+/// Bumped whenever what an entry holds changes shape.
+const FORMAT: u32 = 1;
+
+/// Everything an entry's result depends on besides the file's bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyParts<'a> {
+    pub version: &'a str,
+    pub regions: u64,
+    pub encoding: Option<super::encoding::Encoding>,
+    pub sheets: &'a [String],
+    pub expected: Option<LogKind>,
+    pub kinds: &'a [LogKind],
+    pub lang: Lang,
+}
+
+/// The tool's version and its build: the version, and the size and time of
+/// the running program, so that every new build (not only a new release)
+/// misses entries a different build made.
+pub fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| {
+                let modified = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{}+{modified}", m.len())
+            })
+            .unwrap_or_default();
+        format!("{}+{exe}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// The content hash of a file and its size, read in pieces.
+pub fn content_hash(path: &Path) -> std::io::Result<(u128, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut piece = vec![0u8; 4 << 20];
+    let mut size = 0u64;
+    loop {
+        let got = file.read(&mut piece)?;
+        if got == 0 {
+            break;
+        }
+        hasher.update(&piece[..got]);
+        size += got as u64;
+    }
+    Ok((hasher.digest128(), size))
+}
+
+/// The entry's name: a hash over the content hash, the size and the parts.
+pub fn key(content: (u128, u64), parts: &KeyParts) -> String {
+    let described = format!(
+        "{FORMAT}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        content.0,
+        content.1,
+        parts.version,
+        parts.regions,
+        parts.encoding,
+        parts.sheets,
+        parts.expected,
+        parts.kinds,
+        parts.lang
+    );
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(described.as_bytes()))
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    sources: Vec<CachedSource>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedSource {
+    kind: String,
+    path: String,
+    format: String,
+    read: usize,
+    rejects: Vec<CachedReject>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedReject {
+    line: u32,
+    column: Option<usize>,
+    column_name: Option<String>,
+    reason: String,
+    problem: u8,
+    raw: String,
+}
+
+fn kind_of(name: &str) -> Option<LogKind> {
+    [LogKind::Hotline, LogKind::Mediation]
+        .into_iter()
+        .find(|k| k.name() == name)
+}
+
+/// A source format as an entry stores it, and back.
+fn format_code(f: SourceFormat) -> String {
+    match f {
+        SourceFormat::Text {
+            encoding,
+            delimiter,
+        } => format!("text:{encoding:?}:{delimiter}"),
+        SourceFormat::Workbook(w) => format!("book:{w:?}"),
+    }
+}
+
+fn format_of(code: &str) -> Option<SourceFormat> {
+    let mut parts = code.split(':');
+    match (parts.next()?, parts.next()?, parts.next()) {
+        ("text", encoding, Some(delimiter)) => Some(SourceFormat::Text {
+            encoding: [
+                TextEncoding::Utf8,
+                TextEncoding::Gbk,
+                TextEncoding::Utf16Le,
+                TextEncoding::Utf16Be,
+            ]
+            .into_iter()
+            .find(|e| format!("{e:?}") == encoding)?,
+            delimiter: delimiter.parse().ok()?,
+        }),
+        ("book", name, None) => Some(SourceFormat::Workbook(
+            [
+                WorkbookFormat::Xlsx,
+                WorkbookFormat::Xlsm,
+                WorkbookFormat::Xlsb,
+                WorkbookFormat::Xls,
+                WorkbookFormat::Ods,
+            ]
+            .into_iter()
+            .find(|w| format!("{w:?}") == name)?,
+        )),
+        _ => None,
+    }
+}
+
+fn ipc_path(dir: &Path, key: &str, i: usize) -> PathBuf {
+    dir.join(format!("{key}.{i}.ipc"))
+}
+
+/// The sources of an entry, or None when there is none (or it cannot be
+/// read: then the file is simply read again).
+pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
+    let text = std::fs::read(dir.join(format!("{key}.json"))).ok()?;
+    let entry: Entry = serde_json::from_slice(&text).ok()?;
+    let mut sources = Vec::new();
+    for (i, s) in entry.sources.into_iter().enumerate() {
+        let path = ipc_path(dir, key, i);
+        let file = std::fs::File::open(&path).ok()?;
+        // SAFETY: entry files are written whole under a temporary name and
+        // renamed into place, and never written again; `cache clear`
+        // unlinks them, which leaves a mapping valid.
+        let accepted = unsafe { IpcReader::new(file).memory_mapped(Some(path)) }
+            .finish()
+            .ok()?;
+        let kind = kind_of(&s.kind)?;
+        let mut rejects = Vec::with_capacity(s.rejects.len());
+        for r in s.rejects {
+            rejects.push(Reject {
+                path: s.path.clone(),
+                kind,
+                line: r.line,
+                column: r.column,
+                column_name: r.column_name,
+                reason: r.reason,
+                problem: Problem::from_repr(r.problem)?,
+                raw: r.raw,
+            });
+        }
+        let account = FileAccount {
+            path: s.path,
+            kind,
+            encoding: format_of(&s.format)?,
+            read: s.read,
+            accepted: accepted.height(),
+            duplicates: 0,
+            superseded: 0,
+            rejected: rejects.len(),
+        };
+        sources.push(SourceRows {
+            kind,
+            account,
+            accepted,
+            rejects,
+        });
+    }
+    Some(sources)
+}
+
+/// Keeps the sources of a file under its key. A cache that cannot be
+/// written costs only speed: the error is returned for a caller to ignore.
+pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let io = |e: PolarsError| std::io::Error::other(e.to_string());
+    let mut entry = Entry {
+        sources: Vec::new(),
+    };
+    for (i, s) in sources.iter().enumerate() {
+        let mut bytes = Vec::new();
+        let mut frame = s.accepted.clone();
+        IpcWriter::new(&mut bytes).finish(&mut frame).map_err(io)?;
+        crate::render::write_atomic_private(&ipc_path(dir, key, i), &bytes)?;
+        entry.sources.push(CachedSource {
+            kind: s.kind.name().to_string(),
+            path: s.account.path.clone(),
+            format: format_code(s.account.encoding),
+            read: s.account.read,
+            rejects: s
+                .rejects
+                .iter()
+                .map(|r| CachedReject {
+                    line: r.line,
+                    column: r.column,
+                    column_name: r.column_name.clone(),
+                    reason: r.reason.clone(),
+                    problem: r.problem as u8,
+                    raw: r.raw.clone(),
+                })
+                .collect(),
+        });
+    }
+    // The index last: an entry without it is never found.
+    let json = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+    crate::render::write_atomic_private(&dir.join(format!("{key}.json")), &json)
+}
+
+/// The cache folder's entries: (number of entries, bytes).
+pub fn info(dir: &Path) -> std::io::Result<(usize, u64)> {
+    let mut entries = 0;
+    let mut bytes = 0;
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Ok((0, 0));
+    };
+    for item in listing {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") {
+            entries += 1;
+        }
+        if name.ends_with(".json") || name.ends_with(".ipc") {
+            bytes += item.metadata()?.len();
+        }
+    }
+    Ok((entries, bytes))
+}
+
+/// Removes every entry (only the cache's own files).
+pub fn clear(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    for item in listing {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") || name.ends_with(".ipc") {
+            std::fs::remove_file(item.path())?;
+            removed += usize::from(name.ends_with(".json"));
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(kinds: &'a [LogKind]) -> KeyParts<'a> {
+        KeyParts {
+            version: "0.1.0",
+            regions: 7,
+            encoding: None,
+            sheets: &[],
+            expected: None,
+            kinds,
+            lang: Lang::Zh,
+        }
+    }
+
+    #[test]
+    fn every_part_of_the_key_changes_it() {
+        let kinds = [LogKind::Mediation];
+        let base = parts(&kinds);
+        let k = key((1, 10), &base);
+        assert_eq!(k, key((1, 10), &base));
+        assert_ne!(k, key((2, 10), &base), "content");
+        assert_ne!(k, key((1, 11), &base), "size");
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    version: "0.1.1",
+                    ..base.clone()
+                }
+            ),
+            "version"
+        );
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    regions: 8,
+                    ..base.clone()
+                }
+            ),
+            "regions"
+        );
+        let gbk = Some(super::super::encoding::Encoding::Gbk);
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    encoding: gbk,
+                    ..base.clone()
+                }
+            ),
+            "encoding"
+        );
+        let sheet = ["6月".to_string()];
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    sheets: &sheet,
+                    ..base.clone()
+                }
+            ),
+            "sheet"
+        );
+        let given = Some(LogKind::Mediation);
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    expected: given,
+                    ..base.clone()
+                }
+            ),
+            "kind given"
+        );
+        let both = [LogKind::Hotline, LogKind::Mediation];
+        assert_ne!(k, key((1, 10), &parts(&both)), "kinds used");
+        assert_ne!(
+            k,
+            key(
+                (1, 10),
+                &KeyParts {
+                    lang: Lang::En,
+                    ..base
+                }
+            ),
+            "language"
+        );
+    }
+
+    #[test]
+    fn formats_come_back_as_they_went() {
+        for f in [
+            SourceFormat::Text {
+                encoding: TextEncoding::Gbk,
+                delimiter: b'\t',
+            },
+            SourceFormat::Workbook(WorkbookFormat::Xlsx),
+        ] {
+            assert_eq!(format_of(&format_code(f)), Some(f));
+        }
+    }
+}
