@@ -231,9 +231,12 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
     };
     for (i, s) in sources.iter().enumerate() {
         let mut bytes = Vec::new();
+        // One chunk: blocks read apart carry categoricals the IPC writer
+        // cannot put in one file chunk by chunk.
         let mut frame = s.accepted.clone();
+        frame.rechunk_mut();
         IpcWriter::new(&mut bytes).finish(&mut frame).map_err(io)?;
-        crate::render::write_atomic_private(&ipc_path(dir, key, i), &bytes)?;
+        write_private(&ipc_path(dir, key, i), &bytes)?;
         entry.sources.push(CachedSource {
             kind: s.kind.name().to_string(),
             path: s.account.path.clone(),
@@ -255,7 +258,25 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
     }
     // The index last: an entry without it is never found.
     let json = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    crate::render::write_atomic_private(&dir.join(format!("{key}.json")), &json)
+    write_private(&dir.join(format!("{key}.json")), &json)
+}
+
+/// Writes a cache file whole under a temporary name and renames it into
+/// place, readable by its owner only. Not synced to disk: a file lost in a
+/// crash is only a miss (an entry that does not read is read again).
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The cache folder's entries: (number of entries, bytes).

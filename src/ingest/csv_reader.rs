@@ -24,12 +24,11 @@
 //! thread, one block read while the last is checked. Columns that repeat a
 //! few values are stored as codes into a dictionary of their distinct texts.
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 
-use polars::prelude::PlHashMap;
+use polars::prelude::{NewChunkedArray, PlHashMap, StringChunked};
 
 use super::encoding::{self, Encoding, Utf16Reader};
 use super::reader::{
@@ -427,7 +426,12 @@ impl BlockReader {
                     (!v.is_empty()).then_some(v)
                 };
                 if self.roles.get(i).is_none_or(|r| r.is_plain()) {
-                    CellColumn::Plain(rows.iter().map(|r| cell(r).map(Cow::into_owned)).collect())
+                    // Straight from the block's text into the column: one
+                    // copy per cell, no String of its own.
+                    CellColumn::Text(StringChunked::from_iter_options(
+                        RawTable::cell_column_name(i).into(),
+                        rows.iter().map(cell),
+                    ))
                 } else {
                     let mut dictionary: Vec<String> = Vec::new();
                     let mut codes_of: PlHashMap<String, u32> = PlHashMap::default();

@@ -296,8 +296,13 @@ fn load_cached(
     let before = skipped.len();
     let sources = load_file(path, expected, opts, skipped)?;
     if skipped.len() == before && !sources.is_empty() {
-        // A cache that cannot be written costs only speed.
-        let _ = cache::store(dir, &key, &sources);
+        // A cache that cannot be written costs only speed (and says why
+        // with DISPUTES_CACHE_DEBUG set).
+        if let Err(e) = cache::store(dir, &key, &sources)
+            && std::env::var_os("DISPUTES_CACHE_DEBUG").is_some()
+        {
+            eprintln!("cache: {}: {e}", path.display());
+        }
     }
     Ok(sources)
 }

@@ -274,6 +274,8 @@ pub enum Records {
 /// A column of cells as a reader built it.
 pub enum CellColumn {
     Plain(Vec<Option<String>>),
+    /// Plain cells already in a column (text readers build it in place).
+    Text(StringChunked),
     /// Codes into the distinct texts, in the order first seen.
     Coded {
         codes: Vec<Option<u32>>,
@@ -301,6 +303,10 @@ impl RawTable {
             match column {
                 CellColumn::Plain(cells) => {
                     frame_columns.push(Column::new(name.into(), cells));
+                    dictionaries.push(None);
+                }
+                CellColumn::Text(cells) => {
+                    frame_columns.push(cells.with_name(name.into()).into_column());
                     dictionaries.push(None);
                 }
                 CellColumn::Coded { codes, dictionary } => {
@@ -368,12 +374,12 @@ pub fn is_total_row<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
     let Some(first) = cells.find(|c| !c.trim().is_empty()) else {
         return false;
     };
-    let letters: String = first
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(2)
-        .collect();
-    matches!(letters.as_str(), "合计" | "总计" | "小计")
+    // The first two letters, without a String per row.
+    let mut letters = first.chars().filter(|c| !c.is_whitespace());
+    matches!(
+        (letters.next(), letters.next()),
+        (Some('合' | '总' | '小'), Some('计'))
+    )
 }
 
 /// Why a file cannot be read at all.
