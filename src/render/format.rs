@@ -5,6 +5,33 @@
 use super::{Column, ColumnKind, Value, cell_text};
 use crate::Lang;
 
+/// `x` rounded to `decimals` places as Excel shows it: half away from zero,
+/// on the number's 15 significant digits (so 9/16 = 56.25% reads 56.3%
+/// everywhere, and 1.005 reads 1.01, not the 1.00 its binary value gives).
+/// The one rounding rule of every figure the tool prints.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let factor = 10f64.powi(decimals as i32);
+    let scaled = x * factor;
+    let scaled: f64 = format!("{scaled:.14e}").parse().unwrap_or(scaled);
+    // f64::round is half away from zero; + 0.0 turns -0 into 0.
+    let rounded = scaled.round() / factor + 0.0;
+    format!("{rounded:.decimals$}")
+}
+
+/// As [`fixed`], with a sign: "+2.3", "-0.4", "+0.0".
+pub fn fixed_signed(x: f64, decimals: usize) -> String {
+    let text = fixed(x, decimals);
+    match text.starts_with('-') {
+        true => text,
+        false => format!("+{text}"),
+    }
+}
+
+/// A rate as a percentage with one decimal: "56.3%".
+pub fn percent(x: f64) -> String {
+    format!("{}%", fixed(x * 100.0, 1))
+}
+
 /// A verdict's marker and words.
 pub fn verdict_label(code: &str, lang: Lang) -> String {
     let (marker, zh, en) = match code {
@@ -44,19 +71,19 @@ pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
             .unwrap_or_else(|| verdict_label(value, lang)),
         (Value::Text { value, display }, _) => display.clone().unwrap_or_else(|| value.clone()),
         (Value::Int(i), _) => i.to_string(),
-        (Value::Float(f), ColumnKind::Rate) => format!("{:.1}%", f * 100.0),
+        (Value::Float(f), ColumnKind::Rate) => percent(*f),
         (Value::Float(f), ColumnKind::PValue) => {
             if *f < 0.001 {
                 "<0.001".to_string()
             } else {
-                format!("{f:.3}")
+                fixed(*f, 3)
             }
         }
-        (Value::Float(f), ColumnKind::Hours) => format!("{f:.1}"),
-        (Value::Float(f), ColumnKind::Money) => format!("{:.2}", f / 10_000.0),
-        (Value::Float(f), ColumnKind::Points) => format!("{:+.1}", f * 100.0),
+        (Value::Float(f), ColumnKind::Hours) => fixed(*f, 1),
+        (Value::Float(f), ColumnKind::Money) => fixed(f / 10_000.0, 2),
+        (Value::Float(f), ColumnKind::Points) => fixed_signed(f * 100.0, 1),
         (Value::Float(f), ColumnKind::Number) => {
-            let rounded = format!("{f:.4}");
+            let rounded = fixed(*f, 4);
             rounded
                 .trim_end_matches('0')
                 .trim_end_matches('.')
@@ -69,6 +96,19 @@ pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_rounding_rule_half_away_from_zero_as_excel_shows() {
+        // Excel: =TEXT(9/16,"0.0%") → 56.3%; =ROUND(1.005,2) → 1.01.
+        assert_eq!(percent(9.0 / 16.0), "56.3%");
+        assert_eq!(percent(1.0 / 16.0), "6.3%");
+        assert_eq!(fixed(1.005, 2), "1.01");
+        assert_eq!(fixed(2.5, 0), "3");
+        assert_eq!(fixed(-2.5, 0), "-3");
+        assert_eq!(fixed_signed(-0.125 * 100.0, 1), "-12.5");
+        assert_eq!(fixed_signed(-0.01, 1), "+0.0", "no -0.0");
+        assert_eq!(fixed(0.1 + 0.2, 4), "0.3000");
+    }
 
     #[test]
     fn rates_read_as_percentages() {

@@ -157,7 +157,11 @@ pub fn rates_bars(rows: &[Named], baseline: f64, lang: Lang) -> Result<String, C
                     .map_err(&fail)?;
             }
             let text = match r.success_rate {
-                Some(rate) => format!("{:.1}%  (n={})", rate * 100.0, r.decided),
+                Some(rate) => format!(
+                    "{}  (n={})",
+                    crate::render::format::percent(rate),
+                    r.decided
+                ),
                 None => format!("—  (n={})", r.decided),
             };
             // Right of the whisker, or left of it when it reaches the edge.

@@ -116,22 +116,22 @@ pub struct HeadlineItem {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    crate::render::format::percent(x)
 }
 
 /// "+2.3 个百分点" / "+2.3 pp": a change of rate.
 fn points_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> Option<String> {
     // Rounded first, so a tiny fall does not read as "-0.0".
-    let d = ((now? - before?) * 1000.0).round() / 10.0 + 0.0;
+    let d = crate::render::format::fixed_signed((now? - before?) * 100.0, 1);
     Some(match lang {
-        Lang::Zh => format!("{d:+.1} 个百分点（{}）", pct(before?)),
-        Lang::En => format!("{d:+.1} pp (from {})", pct(before?)),
+        Lang::Zh => format!("{d} 个百分点（{}）", pct(before?)),
+        Lang::En => format!("{d} pp (from {})", pct(before?)),
     })
 }
 
 /// Yuan as 万元 with two decimals, as 通报 print money.
 pub fn wan(yuan: f64) -> String {
-    format!("{:.2}", yuan / 10_000.0)
+    crate::render::format::fixed(yuan / 10_000.0, 2)
 }
 
 fn count_change(now: u64, before: u64, lang: Lang) -> String {
@@ -279,14 +279,14 @@ impl Report {
             let before = p.mediation.caseload.settled_yuan;
             Some(if zh {
                 format!(
-                    "{:+.2} 万元（{}）",
-                    (l.settled_yuan - before) / 10_000.0,
+                    "{} 万元（{}）",
+                    crate::render::format::fixed_signed((l.settled_yuan - before) / 10_000.0, 2),
                     wan(before)
                 )
             } else {
                 format!(
-                    "{:+.2} (from {})",
-                    (l.settled_yuan - before) / 10_000.0,
+                    "{} (from {})",
+                    crate::render::format::fixed_signed((l.settled_yuan - before) / 10_000.0, 2),
                     wan(before)
                 )
             })
