@@ -200,3 +200,48 @@ fn cache_info_and_clear() {
     assert!(String::from_utf8_lossy(&clear.1).contains("删除 1 个文件的核对结果"));
     assert!(entries(&cache).is_empty());
 }
+
+#[test]
+fn the_cache_keeps_to_its_size_dropping_what_was_used_longest_ago() {
+    let ws = Workspace::new();
+    let cache = ws.path("cache");
+    let mut paths = Vec::new();
+    for i in 0..3 {
+        let p = ws.path(&format!("m{i}.csv"));
+        std::fs::copy(repo().join("sample_data/mediation_2023-01_2023-07.csv"), &p).unwrap();
+        // A different file each time: one more case.
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str(&format!(
+            "X{i},court,武汉市,,法院委派,,欠薪,,2023-06-01,2023-06-02,success,,,\n"
+        ));
+        std::fs::write(&p, text).unwrap();
+        paths.push(p);
+    }
+    let rates = |p: &PathBuf, max_mb: &str| {
+        Command::new(env!("CARGO_BIN_EXE_disputes"))
+            .args(["rates", "--mediation", p.to_str().unwrap(), "-q"])
+            .env("DISPUTES_CACHE_DIR", &cache)
+            .env("DISPUTES_CACHE_MAX_MB", max_mb)
+            .output()
+            .unwrap()
+    };
+    for p in &paths {
+        rates(p, "1000");
+    }
+    let indexes = |c: &Path| {
+        entries(c)
+            .iter()
+            .filter(|e| e.extension().is_some_and(|x| x == "json"))
+            .count()
+    };
+    assert_eq!(indexes(&cache), 3);
+    // A limit of 0 keeps only the entry just written.
+    let fourth = ws.path("m3.csv");
+    std::fs::copy(
+        repo().join("sample_data/mediation_2023-06_2023-12.csv"),
+        &fourth,
+    )
+    .unwrap();
+    rates(&fourth, "0");
+    assert_eq!(indexes(&cache), 1);
+}

@@ -78,6 +78,11 @@ fn run(command: &str) -> String {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        // The checked cache of the tests, not the user's.
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .output()
         .expect("run disputes");
     assert!(

@@ -132,6 +132,11 @@ fn the_prompt_keeps_the_data_between_queries() {
         .current_dir(ws.dir.path())
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        // The checked cache of the tests, not the user's.
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -71,6 +71,11 @@ fn the_committed_example_report_is_reproduced_byte_for_byte() {
         .current_dir(repo())
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
+        // The checked cache of the tests, not the user's.
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .output()
         .unwrap();
     assert!(

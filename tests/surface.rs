@@ -17,7 +17,10 @@ fn repo() -> &'static std::path::Path {
 /// Runs `disputes ARGS` on the bundled sample_data/, `COLUMNS` set.
 fn run_at(columns: Option<usize>, args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_disputes"));
-    cmd.args(args).current_dir(repo()).env("NO_COLOR", "1");
+    cmd.args(args).current_dir(repo()).env("NO_COLOR", "1").env(
+        "DISPUTES_CACHE_DIR",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+    );
     match columns {
         Some(c) => cmd.env("COLUMNS", c.to_string()),
         None => cmd.env_remove("COLUMNS"),
@@ -34,6 +37,10 @@ fn run_at(columns: Option<usize>, args: &[&str]) -> Run {
 /// leaves it): (exit code, standard error).
 fn with_closed_stdout(args: &[&str]) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_disputes"))
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .args(args)
         .current_dir(repo())
         .stdout(Stdio::piped())
@@ -98,6 +105,10 @@ fn dash_reads_standard_input_and_names_it() {
     let ws = Workspace::new();
     let text = small_log(&ws);
     let mut child = Command::new(env!("CARGO_BIN_EXE_disputes"))
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .args(["rates", "--mediation", "-", "--format", "csv"])
         .current_dir(ws.dir.path())
         .stdin(Stdio::piped())
@@ -134,6 +145,10 @@ fn dash_may_stand_for_one_file_only_and_not_a_workbook() {
     );
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_disputes"))
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .args(["rates", "--mediation", "-"])
         .current_dir(ws.dir.path())
         .stdin(Stdio::piped())

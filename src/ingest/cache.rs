@@ -31,6 +31,11 @@ use crate::Lang;
 /// Bumped whenever what an entry holds changes shape.
 const FORMAT: u32 = 1;
 
+/// The most the cache keeps (`DISPUTES_CACHE_MAX_MB` overrides): beyond it
+/// the entries used longest ago are removed. 4 GiB holds a few years of a
+/// province's monthly exports.
+const DEFAULT_MAX_BYTES: u64 = 4 << 30;
+
 /// Everything an entry's result depends on besides the file's bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyParts<'a> {
@@ -175,7 +180,12 @@ fn ipc_path(dir: &Path, key: &str, i: usize) -> PathBuf {
 /// The sources of an entry, or None when there is none (or it cannot be
 /// read: then the file is simply read again).
 pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
-    let text = std::fs::read(dir.join(format!("{key}.json"))).ok()?;
+    let index = dir.join(format!("{key}.json"));
+    let text = std::fs::read(&index).ok()?;
+    // Used now: the index's time orders entries for trimming.
+    if let Ok(file) = std::fs::File::options().append(true).open(&index) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
     let entry: Entry = serde_json::from_slice(&text).ok()?;
     let mut sources = Vec::new();
     for (i, s) in entry.sources.into_iter().enumerate() {
@@ -258,7 +268,56 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
     }
     // The index last: an entry without it is never found.
     let json = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    write_private(&dir.join(format!("{key}.json")), &json)
+    write_private(&dir.join(format!("{key}.json")), &json)?;
+    let max = std::env::var("DISPUTES_CACHE_MAX_MB")
+        .ok()
+        .and_then(|m| m.parse::<u64>().ok())
+        .map_or(DEFAULT_MAX_BYTES, |mb| mb << 20);
+    trim(dir, max, key)
+}
+
+/// Removes the entries used longest ago until the cache holds at most
+/// `max` bytes; `keep` (the entry just written) stays.
+fn trim(dir: &Path, max: u64, keep: &str) -> std::io::Result<()> {
+    // Entries by key: (last used, bytes, files).
+    let mut entries: std::collections::BTreeMap<
+        String,
+        (std::time::SystemTime, u64, Vec<PathBuf>),
+    > = Default::default();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(key) = name
+            .split('.')
+            .next()
+            .filter(|_| name.ends_with(".json") || name.ends_with(".ipc"))
+        else {
+            continue;
+        };
+        let meta = item.metadata()?;
+        let entry =
+            entries
+                .entry(key.to_string())
+                .or_insert((std::time::UNIX_EPOCH, 0, Vec::new()));
+        entry.1 += meta.len();
+        entry.2.push(item.path());
+        if name.ends_with(".json") {
+            entry.0 = meta.modified()?;
+        }
+    }
+    let mut total: u64 = entries.values().map(|e| e.1).sum();
+    let mut by_age: Vec<_> = entries.into_iter().filter(|(k, _)| k != keep).collect();
+    by_age.sort_by_key(|(_, e)| e.0);
+    for (_, (_, bytes, files)) in by_age {
+        if total <= max {
+            break;
+        }
+        for f in files {
+            std::fs::remove_file(f)?;
+        }
+        total -= bytes;
+    }
+    Ok(())
 }
 
 /// Writes a cache file whole under a temporary name and renames it into

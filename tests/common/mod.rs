@@ -64,6 +64,11 @@ impl Workspace {
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
             .env_remove("COLUMNS")
+            // The checked cache of the tests, not the user's.
+            .env(
+                "DISPUTES_CACHE_DIR",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+            )
             .output()
             .expect("run disputes");
         Run::from(out)
