@@ -29,6 +29,7 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use polars::prelude::{NewChunkedArray, PlHashMap, StringChunked};
+use rayon::prelude::*;
 
 use super::encoding::{self, Encoding, Utf16Reader};
 use super::reader::{
@@ -418,42 +419,48 @@ impl BlockReader {
                 }
             }
         }
-        let columns: Vec<CellColumn> = (0..header_cells)
-            .map(|i| {
-                let cell = |row: &(usize, usize)| {
-                    let c = scan.cells[row.0 + i];
-                    let v = csv_line::cell_text(&text[c.start..c.end], c.quoted);
-                    (!v.is_empty()).then_some(v)
-                };
-                if self.roles.get(i).is_none_or(|r| r.is_plain()) {
-                    // Straight from the block's text into the column: one
-                    // copy per cell, no String of its own.
-                    CellColumn::Text(StringChunked::from_iter_options(
-                        RawTable::cell_column_name(i).into(),
-                        rows.iter().map(cell),
-                    ))
-                } else {
-                    let mut dictionary: Vec<String> = Vec::new();
-                    let mut codes_of: PlHashMap<String, u32> = PlHashMap::default();
-                    let codes = rows
-                        .iter()
-                        .map(|r| {
-                            let v = cell(r)?;
-                            Some(match codes_of.get(v.as_ref()) {
-                                Some(&code) => code,
-                                None => {
-                                    let code = dictionary.len() as u32;
-                                    dictionary.push(v.to_string());
-                                    codes_of.insert(v.into_owned(), code);
-                                    code
-                                }
+        // Columns are independent: built on rayon's threads while the
+        // checking side works on the block before.
+        let roles = &self.roles;
+        let columns: Vec<CellColumn> = {
+            (0..header_cells)
+                .into_par_iter()
+                .map(|i| {
+                    let cell = |row: &(usize, usize)| {
+                        let c = scan.cells[row.0 + i];
+                        let v = csv_line::cell_text(&text[c.start..c.end], c.quoted);
+                        (!v.is_empty()).then_some(v)
+                    };
+                    if roles.get(i).is_none_or(|r| r.is_plain()) {
+                        // Straight from the block's text into the column: one
+                        // copy per cell, no String of its own.
+                        CellColumn::Text(StringChunked::from_iter_options(
+                            RawTable::cell_column_name(i).into(),
+                            rows.iter().map(cell),
+                        ))
+                    } else {
+                        let mut dictionary: Vec<String> = Vec::new();
+                        let mut codes_of: PlHashMap<String, u32> = PlHashMap::default();
+                        let codes = rows
+                            .iter()
+                            .map(|r| {
+                                let v = cell(r)?;
+                                Some(match codes_of.get(v.as_ref()) {
+                                    Some(&code) => code,
+                                    None => {
+                                        let code = dictionary.len() as u32;
+                                        dictionary.push(v.to_string());
+                                        codes_of.insert(v.into_owned(), code);
+                                        code
+                                    }
+                                })
                             })
-                        })
-                        .collect();
-                    CellColumn::Coded { codes, dictionary }
-                }
-            })
-            .collect();
+                            .collect();
+                        CellColumn::Coded { codes, dictionary }
+                    }
+                })
+                .collect()
+        };
         let dates = vec![None; header_cells];
         Ok(RawTable::new(
             self.format(),
