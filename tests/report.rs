@@ -522,3 +522,33 @@ fn funnel_plot_labels_do_not_overlap() {
         }
     }
 }
+
+#[test]
+fn without_hotline_data_the_hotline_part_says_so_instead_of_zeros() {
+    let ws = Workspace::new();
+    let m = std::fs::read(repo().join("sample_data/mediation_2023-01_2023-07.csv")).unwrap();
+    ws.write_bytes("m.csv", &m);
+    let run = ws.run(&[
+        "report",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--out",
+        "r",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("12351热线受理: 数据未覆盖\n"),
+        "{}",
+        run.stdout
+    );
+    let md = std::fs::read_to_string(ws.path("r/report.md")).unwrap();
+    assert!(md.contains("本期没有 12351 热线工单数据（数据未覆盖），不列表"));
+    assert!(md.contains("12351 热线：本期数据未覆盖。"));
+    let hotline = &md[md.find("## 八").unwrap()..md.find("## 九").unwrap()];
+    assert!(
+        !hotline.contains("| 武汉市 |"),
+        "no table of zeros: {hotline}"
+    );
+}

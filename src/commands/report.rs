@@ -102,20 +102,32 @@ fn print_summary(report: &report::Report, logs: &Logs, out: &Path, count: usize)
     };
     let mut text = render::terminal::wrapped(&report.title(), "", opts.width);
     for item in report.headline_items() {
-        let line = format!(
-            "{}: {}  ({})",
-            item.label,
-            item.value,
-            item.details.join("; ")
-        );
+        let line = match item.details.is_empty() {
+            true => format!("{}: {}", item.label, item.value),
+            false => format!(
+                "{}: {}  ({})",
+                item.label,
+                item.value,
+                item.details.join("; ")
+            ),
+        };
         text.push_str(&render::terminal::wrapped(&line, "  ", opts.width));
     }
-    for table in [
-        &report.sections.prefectures.table,
-        &report.sections.hotline.table,
-    ] {
+    for section in [&report.sections.prefectures, &report.sections.hotline] {
         text.push('\n');
-        text.push_str(&render::render(table, Format::Table, &opts));
+        if section.tabulated {
+            text.push_str(&render::render(&section.table, Format::Table, &opts));
+        } else {
+            // A table the data does not reach: its title and why, no zeros.
+            text.push_str(&render::terminal::wrapped(
+                &section.table.title,
+                "",
+                opts.width,
+            ));
+            for note in &section.table.notes {
+                text.push_str(&render::terminal::wrapped(note, "  ", opts.width));
+            }
+        }
     }
     text.push('\n');
     for kind in [LogKind::Mediation, LogKind::Hotline] {

@@ -90,6 +90,9 @@ pub struct Report {
     pub counties: Rates,
     /// Hotline figures of the period's last `--sla-days` are not final yet.
     pub hotline_immature: bool,
+    /// The hotline data reaches the period: otherwise its tables are a
+    /// note (数据未覆盖), not a table of zeros.
+    pub hotline_covered: bool,
     /// Every table, in the order the page shows them.
     pub sections: Sections,
 }
@@ -233,7 +236,9 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
     let county_changes = compared(Dimension::County)?;
 
     let trend = trend::compute(&logs.mediation, regions, period, judgement, mediation_range)?;
-    let hotline_immature = match (period.to, DataRange::of_hotline(&logs.hotline)?) {
+    let hotline_range = DataRange::of_hotline(&logs.hotline)?;
+    let hotline_covered = crate::analysis::coverage::reaches(hotline_range, period);
+    let hotline_immature = match (period.to, hotline_range) {
         (Some(end), Some(r)) => end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last,
         _ => false,
     };
@@ -393,7 +398,16 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         retain_keys(t, &province_counties, &county_keys);
         t.total = None;
     }
-    if hotline_immature {
+    if !hotline_covered {
+        for section in [&mut sections.hotline, &mut sections.referral] {
+            section.tabulated = false;
+            section
+                .table
+                .notes
+                .insert(0, tables::hotline::not_covered_note(lang));
+        }
+    }
+    if hotline_immature && hotline_covered {
         sections
             .hotline
             .table
@@ -418,6 +432,7 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         named: opts.named,
         counties: province_counties,
         hotline_immature,
+        hotline_covered,
         period_name: opts.period_name.clone(),
         lang,
         baseline: judgement.baseline,

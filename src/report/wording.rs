@@ -236,7 +236,9 @@ impl Report {
             points_change(m.success_rate, p.mediation.success_rate, lang)
         }));
 
+        let uncovered = crate::tables::rates::not_covered(lang).to_string();
         let mut hotline_details = vec![match (zh, now.closure_rate) {
+            _ if !self.hotline_covered => uncovered.clone(),
             (true, Some(r)) => format!("办结 {} 件，办结率 {}", now.hotline_closed, pct(r)),
             (false, Some(r)) => format!("{} closed, closure rate {}", now.hotline_closed, pct(r)),
             (true, None) => "本期无工单".to_string(),
@@ -330,13 +332,25 @@ impl Report {
             },
             HeadlineItem {
                 label: hotline_label.to_string(),
-                value: now.received.to_string(),
-                details: hotline_details,
+                value: match self.hotline_covered {
+                    true => now.received.to_string(),
+                    false => uncovered.clone(),
+                },
+                details: match self.hotline_covered {
+                    true => hotline_details,
+                    false => Vec::new(),
+                },
             },
             HeadlineItem {
                 label: closure_label.to_string(),
-                value: now.closure_rate.map_or("—".to_string(), pct),
-                details: closure_change,
+                value: match self.hotline_covered {
+                    true => now.closure_rate.map_or("—".to_string(), pct),
+                    false => uncovered,
+                },
+                details: match self.hotline_covered {
+                    true => closure_change,
+                    false => Vec::new(),
+                },
             },
         ]
     }
@@ -456,6 +470,10 @@ impl Report {
             ),
         });
         out.push(match (zh, now.closure_rate) {
+            (true, _) if !self.hotline_covered => "12351 热线：本期数据未覆盖。".to_string(),
+            (false, _) if !self.hotline_covered => {
+                "12351 hotline: the data does not reach this period.".to_string()
+            }
             (true, Some(r)) => format!(
                 "12351 热线受理来电工单 {} 件，办结 {} 件，办结率 {}。",
                 now.received,

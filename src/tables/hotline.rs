@@ -31,6 +31,17 @@ pub fn immature_note(sla_days: f64, lang: Lang) -> String {
 
 /// How the hotline served callers, one row per group, with the province
 /// total and the definitions in its notes.
+/// Why a report has no hotline table: no ticket of the data falls on a day
+/// of the period.
+pub fn not_covered_note(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "本期没有 12351 热线工单数据（数据未覆盖），不列表".to_string(),
+        Lang::En => {
+            "no 12351 hotline data reaches this period (not in the data): no table".to_string()
+        }
+    }
+}
+
 pub fn hotline_table(
     result: &HotlineFigures,
     opts: &HotlineOptions,
