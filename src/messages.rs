@@ -329,6 +329,7 @@ pub enum Message {
     },
     CannotWriteStdout,
     WorkbookOnStdin,
+    NoRowsAtAll,
     KindNotUsed {
         kind: String,
     },
@@ -788,6 +789,10 @@ impl Message {
             CannotWriteStdout => t(
                 "无法写到标准输出".into(),
                 "cannot write to standard output".into(),
+            ),
+            NoRowsAtAll => t(
+                "没有可用的记录（没有读入文件，或每一行都被拒收）：表中都是 0".into(),
+                "no usable rows (no file read, or every row rejected): the table is all zeros".into(),
             ),
             KindNotUsed { kind } => t(
                 format!("这个命令不用{kind}记录，没有读取"),

@@ -188,3 +188,12 @@ fn json_parses_back() {
     // numpy.quantile([1, 2, 3, 4, 10], 0.9) = 7.6 (equal to within rounding).
     assert!(close(json[0]["p90_hours_to_close"].as_f64().unwrap(), 7.6));
 }
+
+#[test]
+fn no_usable_row_at_all_is_said_on_standard_error() {
+    let ws = Workspace::new();
+    ws.write("h.csv", &hotline_csv(&["broken,row"]));
+    let run = ws.run(&["hotline", "--hotline", "h.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("没有可用的记录"), "{}", run.stderr);
+}

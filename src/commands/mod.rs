@@ -200,9 +200,12 @@ pub fn is_stdout(path: &Path) -> bool {
 
 /// Warns (standard error) when the period lies entirely outside the data.
 pub fn warn_if_outside(period: &Period, range: Option<disputes::analysis::coverage::DataRange>) {
-    if let Some(r) = range
-        && !r.covers(period)
-    {
+    let Some(r) = range else {
+        // No accepted row at all: every figure will be 0.
+        warn(Message::NoRowsAtAll);
+        return;
+    };
+    if !r.covers(period) {
         warn(Message::OutsideTheData {
             period: period.label(disputes::messages::language()),
             first: r.first.to_string(),
