@@ -242,6 +242,12 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// The file `--output` names, as a list (none, or one) for the check
+    /// that no output is an input.
+    pub fn files(&self) -> Vec<&std::path::Path> {
+        self.output.iter().map(|p| p.as_path()).collect()
+    }
+
     /// The format asked for, or the one --output's extension names.
     pub fn effective_format(&self) -> Format {
         if let Some(f) = self.format {

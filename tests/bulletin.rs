@@ -327,6 +327,25 @@ const CHANGES: [Change; 4] = [
     ),
 ];
 
+/// A row's difference (`prefix`), its Newcombe limits, Fisher p and BH p
+/// (empty outside the family) against the reference values.
+fn assert_difference(
+    h: &[String],
+    r: &[String],
+    prefix: &str,
+    (diff, low, high, p, q): (f64, f64, f64, f64, Option<f64>),
+) {
+    let cell = |suffix: &str| field(h, r, &format!("{prefix}{suffix}")).to_string();
+    close(&cell(""), diff, 1e-9);
+    close(&cell("_low"), low, 1e-6);
+    close(&cell("_high"), high, 1e-6);
+    close(&cell("_p"), p, p * 1e-5);
+    match q {
+        Some(q) => close(&cell("_p_adjusted"), q, q * 1e-5),
+        None => assert_eq!(cell("_p_adjusted"), ""),
+    }
+}
+
 #[test]
 fn month_on_month_changes_match_newcombe_fisher_and_bh() {
     let ws = Workspace::new();
@@ -345,14 +364,7 @@ fn month_on_month_changes_match_newcombe_fisher_and_bh() {
     );
     for (name, diff, low, high, p, q, verdict, _) in CHANGES {
         let r = row(&h, &rows, name);
-        close(field(&h, r, "change"), diff, 1e-9);
-        close(field(&h, r, "change_low"), low, 1e-6);
-        close(field(&h, r, "change_high"), high, 1e-6);
-        close(field(&h, r, "change_p"), p, p * 1e-5);
-        match q {
-            Some(q) => close(field(&h, r, "change_p_adjusted"), q, q * 1e-5),
-            None => assert_eq!(field(&h, r, "change_p_adjusted"), ""),
-        }
+        assert_difference(&h, r, "change", (diff, low, high, p, q));
         assert_eq!(field(&h, r, "change_verdict"), verdict, "{name}");
     }
     // The province, 169/365 against 173/364, judged alone.
@@ -400,14 +412,7 @@ fn court_against_arbitration_uses_the_same_tests() {
     );
     for (name, diff, low, high, p, q, _, verdict) in CHANGES {
         let r = row(&h, &rows, name);
-        close(field(&h, r, "difference"), diff, 1e-9);
-        close(field(&h, r, "difference_low"), low, 1e-6);
-        close(field(&h, r, "difference_high"), high, 1e-6);
-        close(field(&h, r, "difference_p"), p, p * 1e-5);
-        match q {
-            Some(q) => close(field(&h, r, "difference_p_adjusted"), q, q * 1e-5),
-            None => assert_eq!(field(&h, r, "difference_p_adjusted"), ""),
-        }
+        assert_difference(&h, r, "difference", (diff, low, high, p, q));
         assert_eq!(field(&h, r, "channel_verdict"), verdict, "{name}");
     }
     let wuhan = row(&h, &rows, "武汉市");

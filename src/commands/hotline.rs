@@ -25,15 +25,7 @@ const HOTLINE_DIMENSIONS: [Dimension; 5] = [
 ];
 
 pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
-    super::refuse_overwriting_inputs(
-        &args.input,
-        &args
-            .output
-            .output
-            .iter()
-            .map(|p| p.as_path())
-            .collect::<Vec<_>>(),
-    )?;
+    super::refuse_overwriting_inputs(&args.input, &args.output.files())?;
     let by = super::dimensions(
         &args.by,
         &HOTLINE_DIMENSIONS,

@@ -13,15 +13,7 @@ use disputes::tables::query::{frame_table, schema_table};
 use crate::cli::QueryArgs;
 
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
-    super::refuse_overwriting_inputs(
-        &args.input,
-        &args
-            .output
-            .output
-            .iter()
-            .map(|p| p.as_path())
-            .collect::<Vec<_>>(),
-    )?;
+    super::refuse_overwriting_inputs(&args.input, &args.output.files())?;
     let (logs, regions) = super::load(&args.input, &[LogKind::Hotline, LogKind::Mediation])?;
     let tables = QueryTables::new(&logs, &regions, args.unmask)?;
     if args.schema {

@@ -29,15 +29,7 @@ const RATES_DIMENSIONS: [Dimension; 6] = [
 ];
 
 pub fn run(args: &RatesArgs) -> Result<ExitCode> {
-    super::refuse_overwriting_inputs(
-        &args.input,
-        &args
-            .output
-            .output
-            .iter()
-            .map(|p| p.as_path())
-            .collect::<Vec<_>>(),
-    )?;
+    super::refuse_overwriting_inputs(&args.input, &args.output.files())?;
     let by = super::dimensions(
         &args.by,
         &RATES_DIMENSIONS,

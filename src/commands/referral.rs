@@ -23,15 +23,7 @@ use crate::cli::{FunnelArgs, FunnelBy};
 pub const MAX_LINK_DAYS: i64 = 36_500;
 
 pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
-    super::refuse_overwriting_inputs(
-        &args.input,
-        &args
-            .output
-            .output
-            .iter()
-            .map(|p| p.as_path())
-            .collect::<Vec<_>>(),
-    )?;
+    super::refuse_overwriting_inputs(&args.input, &args.output.files())?;
     if !(0..=MAX_LINK_DAYS).contains(&args.link_days) {
         return Err(Message::LinkDays.into());
     }
