@@ -275,6 +275,14 @@ fn load_cached(
     let Some(dir) = opts.cache.filter(|_| !is_stdin(path)) else {
         return load_file(path, expected, opts, skipped);
     };
+    // A text file of a kind the command does not use stops at its header,
+    // before the whole of it is hashed (`rates --data` and the hotline log).
+    if expected.is_none()
+        && WorkbookFormat::of(path).is_none()
+        && peek_kind(path, opts).is_some_and(|k| !opts.kinds.contains(&k))
+    {
+        return Ok(Vec::new());
+    }
     let Ok(content) = cache::content_hash(path) else {
         return load_file(path, expected, opts, skipped);
     };
@@ -305,6 +313,18 @@ fn load_cached(
         }
     }
     Ok(sources)
+}
+
+/// The kind a text file's header names, read from its first MiB only
+/// (none when it names neither, or the file cannot be read).
+fn peek_kind(path: &Path, opts: &LoadOptions) -> Option<LogKind> {
+    let find = |rows: &[Vec<String>]| schema::find_header(rows, None);
+    let text_opts = TextOptions {
+        forced: opts.encoding,
+        block_bytes: 1 << 20,
+        find_header: &find,
+    };
+    TextSource::open(path, &text_opts).ok()?.kind()
 }
 
 /// `-` as an input file: standard input.
