@@ -734,3 +734,43 @@ fn a_period_outside_the_data_warns_and_a_report_of_it_is_refused() {
     assert!(report.stderr.contains("不生成报告"), "{}", report.stderr);
     assert!(!ws.path("reports").exists());
 }
+
+#[test]
+fn the_ranking_note_describes_the_whole_table_not_the_rows_kept() {
+    let ws = Workspace::new();
+    let mut cases = Vec::new();
+    // Three equal rows on top, two far below: the table varies, the top
+    // three alone would not.
+    for (prefecture, successes) in [
+        ("武汉市", 60),
+        ("宜昌市", 60),
+        ("襄阳市", 60),
+        ("荆州市", 10),
+        ("黄石市", 20),
+    ] {
+        for i in 0..100 {
+            let outcome = if i < successes { "success" } else { "failure" };
+            cases.push(case(
+                &format!("{prefecture}{i}"),
+                "court",
+                prefecture,
+                "2023-06-01",
+                "2023-06-15",
+                outcome,
+                ",,",
+            ));
+        }
+    }
+    ws.write("m.csv", &mediation_csv(&lines(&cases)));
+    let top = ws.run(&[
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--month",
+        "2023-06",
+        "--top",
+        "3",
+    ]);
+    assert!(top.stdout.contains("排名按收敛成功率"), "{}", top.stdout);
+    assert!(!top.stdout.contains("不超过随机波动"), "{}", top.stdout);
+}

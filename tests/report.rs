@@ -552,3 +552,20 @@ fn without_hotline_data_the_hotline_part_says_so_instead_of_zeros() {
         "no table of zeros: {hotline}"
     );
 }
+
+#[test]
+fn the_county_league_tables_name_counties_only() {
+    // 2023H2: the cases of 武汉市 without a county rank first of all rows.
+    let rows =
+        std::fs::read_to_string(repo().join("reports/2023H2/ranking_top_counties.csv")).unwrap();
+    let (header, rows) = parse_csv_all(&rows);
+    let county = header.iter().position(|h| h == "county").unwrap();
+    assert!(
+        rows.iter().all(|r| !r[county].is_empty()),
+        "a (未填) row in the league table"
+    );
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[0][0], "2", "places are the county table's ranks");
+    let md = std::fs::read_to_string(repo().join("reports/2023H2/report.md")).unwrap();
+    assert!(md.contains("不列入本表"));
+}

@@ -162,6 +162,10 @@ pub struct Rates {
     pub rows: Vec<RateRow>,
     /// The whole province (all rows together), tested alone.
     pub total: RateRow,
+    /// The rows vary no more than chance: every shrunken rate is the
+    /// pooled one and ranks go by decided cases. Decided over all rows,
+    /// before any `--top`/`--bottom` keeps a few.
+    pub ranked_by_pooled_rate: bool,
 }
 
 /// The rate, interval and test of one group, before the family adjustment.
@@ -307,7 +311,12 @@ pub fn compute(
     } else {
         verdict(total.success_rate, total.p_value, judgement)
     };
-    Ok(Rates { rows, total })
+    let ranked_by_pooled_rate = ranked_by_pooled_rate(&rows);
+    Ok(Rates {
+        rows,
+        total,
+        ranked_by_pooled_rate,
+    })
 }
 
 /// A sum of amounts in whole fen (分), so that sums of yuan with cents are
@@ -382,9 +391,10 @@ fn pending_at_end(
 }
 
 /// Ranks the rows by their shrunken rates (bulletin.md): rank 1 the
-/// highest, ties by decided cases (more first), then table order. The fit
-/// is over every row with a decided case; rows of cases without a county
-/// ("(未填)") are not ranked (docs/统计口径.md).
+/// highest, ties by decided cases (more first), then table order. Every
+/// row with a decided case is fitted and ranked, "(未填)" rows included, as
+/// the spec defines it; the report's league tables leave those rows out
+/// ([`crate::tables::report::ranked_counties`]).
 pub fn rank(rows: &mut [RateRow]) {
     let observed: Vec<(u64, u64)> = rows
         .iter()
@@ -399,9 +409,7 @@ pub fn rank(rows: &mut [RateRow]) {
     let mut ranked: Vec<(usize, stats::beta_binomial::Shrunken)> = rows
         .iter()
         .enumerate()
-        // A "not given" row (cases without a county) is not a region: it
-        // informs the fit but takes no place in the league table.
-        .filter(|(_, r)| r.decided > 0 && !r.keys.iter().any(KeyValue::is_not_given))
+        .filter(|(_, r)| r.decided > 0)
         .map(|(i, r)| {
             (
                 i,
@@ -522,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    fn cases_without_a_county_inform_the_fit_but_are_not_ranked() {
+    fn rows_of_cases_without_a_county_are_ranked_like_any_row() {
         let county = |unit: Option<u32>| KeyValue {
             key: format!("420100:{}", unit.map_or(String::new(), |u| u.to_string())),
             label: groups::KeyLabel::County {
@@ -544,6 +552,7 @@ mod tests {
         });
         rank(&mut rows);
         let ranks: Vec<Option<u32>> = rows.iter().map(|r| r.ranking.map(|k| k.rank)).collect();
-        assert_eq!(ranks, [Some(1), Some(2), None, Some(3)]);
+        assert_eq!(ranks, [Some(1), Some(2), Some(3), Some(4)]);
+        assert!(rows[2].keys[0].is_not_given());
     }
 }

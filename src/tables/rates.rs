@@ -6,7 +6,7 @@ use super::{Column, ColumnKind, Table, Value};
 use crate::Lang;
 use crate::analysis::changes::{Comparison, DiffVerdict, Difference};
 use crate::analysis::groups::Dimension;
-use crate::analysis::rates::{self as analysis_rates, RateRow, Rates, RatesOptions};
+use crate::analysis::rates::{RateRow, Rates, RatesOptions};
 
 /// The denominator, named in every table's header.
 pub fn denominator_note(opts: &RatesOptions, lang: Lang) -> String {
@@ -145,7 +145,7 @@ pub fn rates_table(
     let mut notes = vec![denominator_note(opts, lang), method_note(opts, lang)];
     notes.push(caseload_note(lang));
     if ranked {
-        notes.push(ranking_note(&result.rows, lang));
+        notes.push(ranking_note(result.ranked_by_pooled_rate, lang));
     }
     notes.extend(accounting.iter().cloned());
     Table {
@@ -179,8 +179,7 @@ pub fn caseload_note(lang: Lang) -> String {
 }
 
 /// How the rows are ranked, and why not by the raw rate.
-pub fn ranking_note(rows: &[RateRow], lang: Lang) -> String {
-    let pooled = analysis_rates::ranked_by_pooled_rate(rows);
+pub fn ranking_note(pooled: bool, lang: Lang) -> String {
     match (lang, pooled) {
         (Lang::Zh, false) => "排名按收敛成功率（经验贝叶斯 beta-二项模型把各地成功率向全表水平收敛，案件少的收敛多），而不按原始成功率：3 件全成功的县不会排在 300 多件、六成成功的市前面".to_string(),
         (Lang::Zh, true) => "各地成功率的差别不超过随机波动：收敛成功率均为全表合计成功率，按计入分母的案件数排名".to_string(),

@@ -232,10 +232,22 @@ pub fn county_table(
 /// The best (or worst) `n` ranked counties of the province, by shrunken
 /// rate, beside their raw rates: the 排名 a 通报 prints, fairly.
 pub fn ranked_counties(counties: &Rates, n: usize, best: bool, lang: Lang) -> Table {
-    let mut ranked: Vec<&crate::analysis::rates::RateRow> = counties
+    // A "(未填)" row holds cases without a county: ranked in the table (as
+    // the spec ranks every row) but no county to name in a league table.
+    let not_a_county = |r: &&crate::analysis::rates::RateRow| {
+        r.keys
+            .iter()
+            .any(crate::analysis::groups::KeyValue::is_not_given)
+    };
+    let skipped = counties
         .rows
         .iter()
         .filter(|r| r.ranking.is_some())
+        .any(|r| not_a_county(&r));
+    let mut ranked: Vec<&crate::analysis::rates::RateRow> = counties
+        .rows
+        .iter()
+        .filter(|r| r.ranking.is_some() && !not_a_county(r))
         .collect();
     ranked.sort_by_key(|r| r.ranking.map_or(u32::MAX, |k| k.rank));
     if !best {
@@ -288,9 +300,16 @@ pub fn ranked_counties(counties: &Rates, n: usize, best: bool, lang: Lang) -> Ta
             "ranked by shrunken rate, not raw rate: a county with few cases easily has a high or low rate by chance; the shrunken rate pulls it toward the province's, the more the fewer its cases, so 3 of 3 does not outrank 32 of 38. The wider the interval, the less certain the place"
         }
     };
+    let mut notes = vec![why.to_string()];
+    if skipped {
+        notes.push(match lang {
+            Lang::Zh => "“(未填)”行（没填县市区的案件）不是一个县市区，不列入本表；名次按全省按县市区统计的表中所有行排出（含这些行），所以名次可能有空缺".to_string(),
+            Lang::En => "\"(not given)\" rows (cases without a county) are no county and are left out here; places count every row of the province's county table, those rows included, so a place may be missing".to_string(),
+        });
+    }
     Table {
         title,
-        notes: vec![why.to_string()],
+        notes,
         columns,
         rows,
         total: None,
