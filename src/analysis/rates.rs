@@ -302,7 +302,7 @@ pub fn compute(
     }
     let judgement = &opts.judgement;
     judge(&mut rows, judgement);
-    rank(&mut rows);
+    let ranked_by_pooled_rate = rank(&mut rows);
 
     let mut total = rate_row(Vec::new(), total_counts, judgement);
     total.caseload = total_caseload;
@@ -311,7 +311,6 @@ pub fn compute(
     } else {
         verdict(total.success_rate, total.p_value, judgement)
     };
-    let ranked_by_pooled_rate = ranked_by_pooled_rate(&rows);
     Ok(Rates {
         rows,
         total,
@@ -394,8 +393,9 @@ fn pending_at_end(
 /// highest, ties by decided cases (more first), then table order. Every
 /// row with a decided case is fitted and ranked, "(未填)" rows included, as
 /// the spec defines it; the report's league tables leave those rows out
-/// ([`crate::tables::report::ranked_counties`]).
-pub fn rank(rows: &mut [RateRow]) {
+/// ([`crate::tables::report::ranked_counties`]). Returns whether the rows
+/// vary no more than chance (every shrunken rate the pooled one).
+pub fn rank(rows: &mut [RateRow]) -> bool {
     let observed: Vec<(u64, u64)> = rows
         .iter()
         .map(|r| (r.counts.successes, r.decided))
@@ -404,7 +404,7 @@ pub fn rank(rows: &mut [RateRow]) {
         row.ranking = None;
     }
     let Some(prior) = stats::beta_binomial::fit(&observed) else {
-        return;
+        return false;
     };
     let mut ranked: Vec<(usize, stats::beta_binomial::Shrunken)> = rows
         .iter()
@@ -429,19 +429,7 @@ pub fn rank(rows: &mut [RateRow]) {
             rank: place as u32 + 1,
         });
     }
-}
-
-/// Whether the table was ranked with no variation between rows beyond
-/// chance (every shrunken rate the pooled one).
-pub fn ranked_by_pooled_rate(rows: &[RateRow]) -> bool {
-    let observed: Vec<(u64, u64)> = rows
-        .iter()
-        .map(|r| (r.counts.successes, r.decided))
-        .collect();
-    matches!(
-        stats::beta_binomial::fit(&observed),
-        Some(stats::beta_binomial::Prior::Pooled { .. })
-    )
+    matches!(prior, stats::beta_binomial::Prior::Pooled { .. })
 }
 
 /// `--sort rate`: highest success rate first, rows without a rate last.

@@ -227,9 +227,13 @@ pub fn warn(message: impl std::fmt::Display) {
 /// Text on standard output. A reader that stops early (`| head`) closes
 /// the pipe: the error travels up and `main` ends the run quietly, exit 0.
 pub fn print_out(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(bytes)
         .and_then(|()| stdout.flush())
         .context(Message::CannotWriteStdout)
 }
@@ -455,11 +459,7 @@ pub fn emit_with(
 
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     if is_stdout(path) {
-        let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(bytes)
-            .and_then(|()| stdout.flush())
-            .context(Message::CannotWriteStdout);
+        return print_bytes(bytes);
     }
     render::write_atomic(path, bytes).with_context(|| Message::CannotWrite {
         path: path.display().to_string(),

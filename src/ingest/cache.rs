@@ -246,7 +246,7 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
         let mut frame = s.accepted.clone();
         frame.rechunk_mut();
         IpcWriter::new(&mut bytes).finish(&mut frame).map_err(io)?;
-        write_private(&ipc_path(dir, key, i), &bytes)?;
+        crate::render::write_atomic_private_unsynced(&ipc_path(dir, key, i), &bytes)?;
         entry.sources.push(CachedSource {
             kind: s.kind.name().to_string(),
             path: s.account.path.clone(),
@@ -268,12 +268,45 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
     }
     // The index last: an entry without it is never found.
     let json = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    write_private(&dir.join(format!("{key}.json")), &json)?;
+    crate::render::write_atomic_private_unsynced(&dir.join(format!("{key}.json")), &json)?;
     let max = std::env::var("DISPUTES_CACHE_MAX_MB")
         .ok()
         .and_then(|m| m.parse::<u64>().ok())
         .map_or(DEFAULT_MAX_BYTES, |mb| mb << 20);
     trim(dir, max, key)
+}
+
+/// One file of the cache: its entry's key, whether it is the entry's
+/// index (`KEY.json`, else rows `KEY.N.ipc`), its path and metadata. Other
+/// files in the folder are not the cache's and are left alone.
+struct CacheFile {
+    key: String,
+    index: bool,
+    path: PathBuf,
+    meta: std::fs::Metadata,
+}
+
+/// The cache's files in `dir` (none when there is no such folder).
+fn cache_files(dir: &Path) -> std::io::Result<Vec<CacheFile>> {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for item in listing {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        let index = name.ends_with(".json");
+        if !index && !name.ends_with(".ipc") {
+            continue;
+        }
+        files.push(CacheFile {
+            key: name.split('.').next().unwrap_or_default().to_string(),
+            index,
+            path: item.path(),
+            meta: item.metadata()?,
+        });
+    }
+    Ok(files)
 }
 
 /// Removes the entries used longest ago until the cache holds at most
@@ -284,26 +317,15 @@ fn trim(dir: &Path, max: u64, keep: &str) -> std::io::Result<()> {
         String,
         (std::time::SystemTime, u64, Vec<PathBuf>),
     > = Default::default();
-    for item in std::fs::read_dir(dir)? {
-        let item = item?;
-        let name = item.file_name().to_string_lossy().into_owned();
-        let Some(key) = name
-            .split('.')
-            .next()
-            .filter(|_| name.ends_with(".json") || name.ends_with(".ipc"))
-        else {
-            continue;
-        };
-        let meta = item.metadata()?;
-        let entry =
-            entries
-                .entry(key.to_string())
-                .or_insert((std::time::UNIX_EPOCH, 0, Vec::new()));
-        entry.1 += meta.len();
-        entry.2.push(item.path());
-        if name.ends_with(".json") {
-            entry.0 = meta.modified()?;
+    for f in cache_files(dir)? {
+        let entry = entries
+            .entry(f.key)
+            .or_insert((std::time::UNIX_EPOCH, 0, Vec::new()));
+        entry.1 += f.meta.len();
+        if f.index {
+            entry.0 = f.meta.modified()?;
         }
+        entry.2.push(f.path);
     }
     let mut total: u64 = entries.values().map(|e| e.1).sum();
     let mut by_age: Vec<_> = entries.into_iter().filter(|(k, _)| k != keep).collect();
@@ -320,57 +342,19 @@ fn trim(dir: &Path, max: u64, keep: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes a cache file whole under a temporary name and renames it into
-/// place, readable by its owner only. Not synced to disk: a file lost in a
-/// crash is only a miss (an entry that does not read is read again).
-fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(contents)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// The cache folder's entries: (number of entries, bytes).
 pub fn info(dir: &Path) -> std::io::Result<(usize, u64)> {
-    let mut entries = 0;
-    let mut bytes = 0;
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return Ok((0, 0));
-    };
-    for item in listing {
-        let item = item?;
-        let name = item.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") {
-            entries += 1;
-        }
-        if name.ends_with(".json") || name.ends_with(".ipc") {
-            bytes += item.metadata()?.len();
-        }
-    }
-    Ok((entries, bytes))
+    let files = cache_files(dir)?;
+    let entries = files.iter().filter(|f| f.index).count();
+    Ok((entries, files.iter().map(|f| f.meta.len()).sum()))
 }
 
 /// Removes every entry (only the cache's own files).
 pub fn clear(dir: &Path) -> std::io::Result<usize> {
     let mut removed = 0;
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return Ok(0);
-    };
-    for item in listing {
-        let item = item?;
-        let name = item.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") || name.ends_with(".ipc") {
-            std::fs::remove_file(item.path())?;
-            removed += usize::from(name.ends_with(".json"));
-        }
+    for f in cache_files(dir)? {
+        std::fs::remove_file(&f.path)?;
+        removed += usize::from(f.index);
     }
     Ok(removed)
 }

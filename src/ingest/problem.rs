@@ -42,18 +42,8 @@ impl Problem {
         Problem::ResavedId,
     ];
 
-    /// Every problem: the row rules, then the records that cannot be rows.
-    pub const ALL: [Problem; 16] = [
-        Problem::MissingRequired,
-        Problem::Unparseable,
-        Problem::OutOfRange,
-        Problem::MangledId,
-        Problem::CountyNotInPrefecture,
-        Problem::ClosingDateMissing,
-        Problem::ClosingDateNotAllowed,
-        Problem::ClosedBeforeReceived,
-        Problem::SettledWithoutSuccess,
-        Problem::ResavedId,
+    /// The records that cannot become rows at all.
+    pub const STRUCTURAL: [Problem; 6] = [
         Problem::TotalRow,
         Problem::Ragged,
         Problem::UnclosedQuote,
@@ -64,7 +54,10 @@ impl Problem {
 
     /// The problem of a number (`problem as u8`), as the cache stores it.
     pub fn from_repr(n: u8) -> Option<Problem> {
-        Problem::ALL.into_iter().find(|p| *p as u8 == n)
+        Problem::RULES
+            .into_iter()
+            .chain(Problem::STRUCTURAL)
+            .find(|p| *p as u8 == n)
     }
 
     /// Stable machine name (CSV/JSON, counting rejects by problem).

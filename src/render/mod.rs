@@ -53,16 +53,27 @@ pub fn render(table: &Table, format: Format, opts: &RenderOptions) -> String {
 /// Writes `contents` to `path` atomically: a temporary file beside it, then
 /// a rename, so a reader never sees half a file. Readable by all (0644).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    write_atomic_with_mode(path, contents, 0o644)
+    write_atomic_with_mode(path, contents, 0o644, true)
 }
 
 /// As [`write_atomic`], readable by the owner only (0600): for files that
 /// keep personal data, such as the rejects file.
 pub fn write_atomic_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    write_atomic_with_mode(path, contents, 0o600)
+    write_atomic_with_mode(path, contents, 0o600, true)
 }
 
-fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+/// As [`write_atomic_private`], not synced to disk: for files whose loss in
+/// a crash costs only time (the checked cache: a lost entry is a miss).
+pub fn write_atomic_private_unsynced(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_with_mode(path, contents, 0o600, false)
+}
+
+fn write_atomic_with_mode(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    sync: bool,
+) -> std::io::Result<()> {
     // A device, a FIFO or a link to one (/dev/stdout, /dev/full) is written
     // to as a stream, never replaced by a file; its write errors (a full
     // disk) are reported.
@@ -98,7 +109,9 @@ fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> std::io::R
     }
     #[cfg(not(unix))]
     let _ = mode;
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
