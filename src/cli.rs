@@ -55,6 +55,7 @@ impl Cli {
             Command::Funnel(a) => a.output.lang,
             Command::Report(a) => a.lang,
             Command::Query(a) => a.output.lang,
+            Command::Export(a) => a.lang,
             Command::Sample(_) | Command::Cache(_) | Command::Completions(_) | Command::Man(_) => {
                 Lang::default()
             }
@@ -83,6 +84,10 @@ pub enum Command {
     /// SQL, an interactive prompt
     #[command(after_help = QUERY_HELP)]
     Query(QueryArgs),
+    /// Write the checked tables as Parquet files, with duckdb.sql to build a
+    /// DuckDB database of them (for DuckDB, Python, R or a BI tool)
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
     /// Write realistic synthetic logs of both kinds
     Sample(SampleArgs),
     /// The checked cache: `info` says where it is and how big, `clear` empties it
@@ -578,10 +583,14 @@ pub struct ReportArgs {
 }
 
 const QUERY_HELP: &str = "\
+Tables: mediation, hotline, regions, rejects, files (disputes query --schema lists columns and types).
+Only queries run (SELECT, WITH, EXPLAIN); no table can be created or changed, no file read or written.
+
 Examples:
   disputes query \"SELECT prefecture, count(*) AS cases FROM mediation GROUP BY prefecture ORDER BY cases DESC\"
+  disputes query \"SELECT month, n, n - lag(n) OVER (ORDER BY month) AS change FROM (SELECT month, count(*) AS n FROM mediation GROUP BY month) ORDER BY month\"
   disputes query --schema
-  disputes query            (interactive; .schema, .quit)
+  disputes query            (interactive: statements end with ;  .schema  .rows N  .quit)
 
 Exit codes:
   0  done
@@ -591,9 +600,14 @@ Exit codes:
 pub struct QueryArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// One SQL statement (Polars SQL); without it, an interactive prompt
+    /// SQL: one statement, or several separated by `;` (the last one's answer
+    /// is shown); without it, an interactive prompt
     #[arg(value_name = "SQL")]
     pub sql: Option<String>,
+    /// At most N rows in a table for reading (table and markdown formats;
+    /// csv, json and xlsx always hold every row); 0 shows all
+    #[arg(long, value_name = "N", default_value = "1000")]
+    pub max_rows: usize,
     /// Print the tables and their columns
     #[arg(long, conflicts_with = "sql")]
     pub schema: bool,
@@ -602,6 +616,32 @@ pub struct QueryArgs {
     pub unmask: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+const EXPORT_HELP: &str = "\
+Writes DIR/mediation.parquet, hotline.parquet, regions.parquet, rejects.parquet,
+files.parquet (typed as disputes query --schema lists them; phone numbers masked
+unless --unmask) and DIR/duckdb.sql. In DuckDB, inside DIR:
+  duckdb disputes.duckdb -f duckdb.sql
+
+Exit codes:
+  0  done
+  2  a file cannot be used, or the export cannot be written";
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder to write the Parquet files and duckdb.sql into (created if missing;
+    /// files of the same names are replaced)
+    #[arg(long, value_name = "DIR")]
+    pub parquet: PathBuf,
+    /// Keep caller phone numbers in full (masked as 138****1234 otherwise)
+    #[arg(long)]
+    pub unmask: bool,
+    /// Language of messages
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Args)]

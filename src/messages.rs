@@ -347,8 +347,11 @@ pub enum Message {
     },
     QueryFailed {
         detail: String,
-        tables: String,
+        /// The tables and their columns, when the statement named something
+        /// unknown.
+        tables: Option<String>,
     },
+    QueryEmpty,
     QueryTooLarge {
         terms: usize,
         depth: usize,
@@ -818,13 +821,27 @@ impl Message {
                 format!("{path}：无法创建文件夹"),
                 format!("{path}: cannot create the folder"),
             ),
-            QueryFailed { detail, tables } => t(
+            QueryFailed {
+                detail,
+                tables: Some(tables),
+            } => t(
                 format!(
-                    "查询失败：{detail}\n\n可用的表和列（类型见 disputes query --schema）：\n{tables}"
+                    "查询失败：{detail}\n可用的表和列（类型见 disputes query --schema）：\n{tables}"
                 ),
                 format!(
-                    "the query failed: {detail}\n\nTables and their columns (disputes query --schema for types):\n{tables}"
+                    "the query failed: {detail}\nTables and their columns (disputes query --schema for types):\n{tables}"
                 ),
+            ),
+            QueryFailed {
+                detail,
+                tables: None,
+            } => t(
+                format!("查询失败：{detail}"),
+                format!("the query failed: {detail}"),
+            ),
+            QueryEmpty => t(
+                "没有要执行的 SQL 语句".into(),
+                "there is no SQL statement to run".into(),
             ),
             QueryTooLarge { terms, depth } => t(
                 format!(
@@ -835,8 +852,8 @@ impl Message {
                 ),
             ),
             QueryReadsFiles => t(
-                "SQL 只能查询工具提供的表（mediation、hotline、regions），不能读取文件".into(),
-                "SQL reads only the tables the tool gives it (mediation, hotline, regions), never a file".into(),
+                "SQL 只能查询工具提供的表（mediation、hotline、regions、rejects、files），不能读写文件、连接其他数据库或安装扩展".into(),
+                "SQL reads only the tables the tool gives it (mediation, hotline, regions, rejects, files): it cannot read or write files, attach databases or install extensions".into(),
             ),
             ErrorPrefix => t("disputes：错误：".into(), "disputes: error: ".into()),
             WarningPrefix => t("disputes：警告：".into(), "disputes: warning: ".into()),

@@ -10,4 +10,5 @@ pub mod hotline;
 pub mod query;
 pub mod rates;
 pub mod referral;
+pub mod sql;
 pub mod trend;

@@ -51,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Funnel(args) => referral::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Export(args) => query::export(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Cache(args) => cache::run(&args),
         Command::Completions(args) => {

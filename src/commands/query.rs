@@ -1,78 +1,217 @@
-//! `disputes query`: Polars SQL over the checked data (tables `mediation`,
-//! `hotline`, `regions`), one statement from the command line or an
-//! interactive prompt that keeps the data loaded between queries.
+//! `disputes query`: SQL over the checked data (tables `mediation`,
+//! `hotline`, `regions`, `rejects`, `files`), from the command line or an
+//! interactive prompt that keeps the data loaded between statements.
+//! `disputes export`: the same tables as Parquet files.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use disputes::analysis::query::QueryTables;
+use disputes::analysis::sql::{self, SqlEngine};
 use disputes::ingest::schema::LogKind;
+use disputes::messages::{Message, pick};
 use disputes::render::{self, Format, RenderOptions};
-use disputes::tables::query::{frame_table, schema_table};
+use disputes::tables::query::{result_table, schema_table};
 
-use crate::cli::QueryArgs;
+use crate::cli::{ExportArgs, QueryArgs};
+
+/// Rows a result shows at the prompt unless `.rows N` says otherwise.
+const PROMPT_ROWS: usize = 100;
+
+fn tables(input: &crate::cli::InputArgs, unmask: bool) -> Result<QueryTables> {
+    let (logs, regions) = super::load(input, &[LogKind::Hotline, LogKind::Mediation])?;
+    QueryTables::new(&logs, &regions, unmask).map_err(|e| {
+        Message::CheckFailed {
+            detail: e.to_string(),
+        }
+        .into()
+    })
+}
 
 pub fn run(args: &QueryArgs) -> Result<ExitCode> {
     super::refuse_overwriting_inputs(&args.input, &args.output.files())?;
-    let (logs, regions) = super::load(&args.input, &[LogKind::Hotline, LogKind::Mediation])?;
-    let tables = QueryTables::new(&logs, &regions, args.unmask)?;
+    let engine = SqlEngine::new(&tables(&args.input, args.unmask)?)?;
     if args.schema {
-        super::emit(&schema_table(&tables), &args.output, &[])?;
+        super::emit(&schema_table(&engine), &args.output, &[])?;
         return Ok(ExitCode::SUCCESS);
     }
     match &args.sql {
         Some(sql) => {
-            let frame = tables.run(sql)?;
-            super::emit(&frame_table(&frame, sql, args.unmask)?, &args.output, &[])?;
+            let for_people = matches!(
+                args.output.effective_format(),
+                Format::Table | Format::Markdown
+            );
+            let limit = (for_people && args.max_rows > 0).then_some(args.max_rows);
+            let result = engine.run(sql, limit)?;
+            super::emit(&result_table(&result, sql, args.unmask), &args.output, &[])?;
             Ok(ExitCode::SUCCESS)
         }
-        None => prompt(&tables, args),
+        None => prompt(&engine, args),
     }
 }
 
-/// The interactive prompt: one statement per line; `.schema` lists the
-/// tables, `.quit` (or Ctrl-D) leaves. Errors are shown and the prompt goes on.
-fn prompt(tables: &QueryTables, args: &QueryArgs) -> Result<ExitCode> {
+/// Where the prompt keeps its history: `$DISPUTES_HISTORY` (empty: none),
+/// else the user's data folder (`%APPDATA%\disputes` on Windows,
+/// `$XDG_DATA_HOME/disputes` or `~/.local/share/disputes` elsewhere).
+fn history_file() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    if let Some(path) = std::env::var_os("DISPUTES_HISTORY") {
+        return (!path.is_empty()).then(|| PathBuf::from(path));
+    }
+    let folder = if cfg!(windows) {
+        var("APPDATA").map(|d| d.join("disputes"))
+    } else {
+        var("XDG_DATA_HOME")
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(|d| d.join("disputes"))
+            .or_else(|| var("HOME").map(|h| h.join(".local").join("share").join("disputes")))
+    }?;
+    Some(folder.join("query_history.txt"))
+}
+
+/// Writes the history, readable by its owner only.
+fn save_history(editor: &mut rustyline::DefaultEditor, path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if editor.save_history(path).is_ok() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+/// The interactive prompt: statements end with `;` and may span lines;
+/// `.schema` lists the tables, `.rows N` how many rows a result shows,
+/// `.quit` (or Ctrl-D) leaves. Errors are shown and the prompt goes on.
+/// Fed from a pipe, it runs every statement and exits 2 if any failed.
+fn prompt(engine: &SqlEngine, args: &QueryArgs) -> Result<ExitCode> {
     use rustyline::error::ReadlineError;
     let mut editor = rustyline::DefaultEditor::new()?;
+    let history = history_file();
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
     let opts = RenderOptions {
         lang: args.output.lang,
         colour: false,
         width: super::terminal_width(true),
     };
-    eprintln!(
-        "disputes query: SQL over mediation, hotline, regions; .schema lists columns, .quit leaves"
+    let shown_history = history.as_ref().map_or_else(
+        || pick("不保存", "not kept").to_string(),
+        |p| p.display().to_string(),
     );
+    eprintln!(
+        "{}",
+        match args.output.lang {
+            disputes::Lang::Zh => format!(
+                "disputes query：对 mediation、hotline、regions、rejects、files 五张表的 SQL 查询。语句以 ; 结束，可以分几行输入；.schema 列出各列，.rows N 设置显示行数，.quit 退出。\n历史记录：{shown_history}（其中的电话号码已遮蔽）"
+            ),
+            disputes::Lang::En => format!(
+                "disputes query: SQL over mediation, hotline, regions, rejects, files. End statements with ; (they may span lines); .schema lists columns, .rows N sets rows shown, .quit leaves.\nhistory: {shown_history} (phone numbers masked)"
+            ),
+        }
+    );
+    let mut rows = PROMPT_ROWS;
+    let mut buffer = String::new();
+    let mut failed = false;
+    let mut run = |sql: &str, rows: usize, editor: &mut rustyline::DefaultEditor| {
+        let _ = editor.add_history_entry(render::masked(sql.trim()).as_ref());
+        let limit = (rows > 0).then_some(rows);
+        match engine.run(sql, limit) {
+            Ok(result) => super::print_out(&render::render(
+                &result_table(&result, sql.trim(), args.unmask),
+                Format::Table,
+                &opts,
+            )),
+            Err(e) => {
+                failed = true;
+                eprintln!("{e}");
+                Ok(())
+            }
+        }
+    };
     loop {
-        match editor.readline("disputes> ") {
+        let text = if buffer.is_empty() {
+            "disputes> "
+        } else {
+            "      ..> "
+        };
+        match editor.readline(text) {
             Ok(line) => {
-                let sql = line.trim().trim_end_matches(';').trim();
-                if sql.is_empty() {
+                let command = line.trim();
+                if (buffer.is_empty() && command.starts_with('.')) || command == "\\q" {
+                    let mut words = command.trim_end_matches(';').split_whitespace();
+                    match (words.next(), words.next()) {
+                        (Some(".quit" | ".exit" | "\\q"), _) => break,
+                        (Some(".schema"), _) => super::print_out(&render::render(
+                            &schema_table(engine),
+                            Format::Table,
+                            &opts,
+                        ))?,
+                        (Some(".rows"), Some(n)) if n.parse::<usize>().is_ok() => {
+                            rows = n.parse().unwrap_or(PROMPT_ROWS);
+                        }
+                        _ => eprintln!(
+                            "{}",
+                            pick(
+                                "可用的命令：.schema  .rows N（0 = 全部）  .quit",
+                                "commands: .schema  .rows N (0 = all)  .quit"
+                            )
+                        ),
+                    }
                     continue;
                 }
-                let _ = editor.add_history_entry(line.as_str());
-                match sql {
-                    ".quit" | ".exit" | "\\q" => break,
-                    ".schema" => super::print_out(&render::render(
-                        &schema_table(tables),
-                        Format::Table,
-                        &opts,
-                    ))?,
-                    _ => match tables
-                        .run(sql)
-                        .map_err(anyhow::Error::from)
-                        .and_then(|f| Ok(frame_table(&f, sql, args.unmask)?))
-                    {
-                        Ok(table) => {
-                            super::print_out(&render::render(&table, Format::Table, &opts))?
-                        }
-                        Err(e) => eprintln!("{e:#}"),
-                    },
+                if command.is_empty() && buffer.is_empty() {
+                    continue;
+                }
+                buffer.push_str(&line);
+                buffer.push('\n');
+                if sql::is_complete(&buffer) {
+                    let sql = std::mem::take(&mut buffer);
+                    run(&sql, rows, &mut editor)?;
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Interrupted) => buffer.clear(),
+            Err(ReadlineError::Eof) => {
+                if !buffer.trim().is_empty() {
+                    let sql = std::mem::take(&mut buffer);
+                    run(&sql, rows, &mut editor)?;
+                }
+                break;
+            }
             Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(path) = &history {
+        save_history(&mut editor, path);
+    }
+    if failed && !std::io::stdin().is_terminal() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(args: &ExportArgs) -> Result<ExitCode> {
+    let targets: Vec<PathBuf> = disputes::analysis::query::TABLES
+        .iter()
+        .map(|t| args.parquet.join(format!("{t}.parquet")))
+        .chain(std::iter::once(args.parquet.join("duckdb.sql")))
+        .collect();
+    let target_refs: Vec<&std::path::Path> = targets.iter().map(PathBuf::as_path).collect();
+    super::refuse_overwriting_inputs(&args.input, &target_refs)?;
+    let tables = tables(&args.input, args.unmask)?;
+    let written =
+        sql::export_parquet(&tables, &args.parquet).with_context(|| Message::CannotWrite {
+            path: args.parquet.display().to_string(),
+        })?;
+    if !super::quiet() {
+        for path in written {
+            eprintln!("{}", pick("已写入 ", "wrote ").to_string() + &path);
         }
     }
     Ok(ExitCode::SUCCESS)

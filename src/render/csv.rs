@@ -40,6 +40,9 @@ fn cell(value: &Value, column: &Column) -> String {
         Value::Null => String::new(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => shortest_number(*f),
+        Value::Bool(b) => b.to_string(),
+        Value::Date(d) => super::format::iso_date(*d),
+        Value::DateTime(t) => super::format::iso_datetime(*t),
         Value::Text { value: text, .. } => {
             let text = cell_text(text, column);
             if from_data(value, column) {

@@ -63,6 +63,33 @@ pub fn shown(value: &Value, column: &Column, lang: Lang) -> String {
     }
 }
 
+/// A date as ISO text: 2023-03-14.
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A date and time as ISO text, seconds kept and fractions only when
+/// there are any: 2023-03-14 13:21:00.
+pub fn iso_datetime(t: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    if t.nanosecond() == 0 {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S%.f").to_string()
+    }
+}
+
+/// A yes/no cell for people: 是/否, or TRUE/FALSE in English as Excel
+/// writes them.
+pub fn yes_no(b: bool, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (true, Lang::Zh) => "是",
+        (false, Lang::Zh) => "否",
+        (true, Lang::En) => "TRUE",
+        (false, Lang::En) => "FALSE",
+    }
+}
+
 pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
     match (value, kind) {
         (Value::Null, _) => "—".to_string(),
@@ -71,6 +98,9 @@ pub fn format_value(value: &Value, kind: ColumnKind, lang: Lang) -> String {
             .unwrap_or_else(|| verdict_label(value, lang)),
         (Value::Text { value, display }, _) => display.clone().unwrap_or_else(|| value.clone()),
         (Value::Int(i), _) => i.to_string(),
+        (Value::Date(d), _) => iso_date(*d),
+        (Value::DateTime(t), _) => iso_datetime(*t),
+        (Value::Bool(b), _) => yes_no(*b, lang).to_string(),
         (Value::Float(f), ColumnKind::Rate) => percent(*f),
         (Value::Float(f), ColumnKind::PValue) => {
             if *f < 0.001 {

@@ -37,6 +37,9 @@ fn to_json(value: &Value, column: &Column) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Int(i) => Json::Number((*i).into()),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Date(d) => Json::String(super::format::iso_date(*d)),
+        Value::DateTime(t) => Json::String(super::format::iso_datetime(*t)),
         Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
         // A cell the data does not reach (Value::uncovered).
         Value::Text {

@@ -67,6 +67,8 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let p_value = Format::new().set_num_format("0.0000");
     let hours = Format::new().set_num_format("0.0");
     let money = Format::new().set_num_format("#,##0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     for (index, table) in tables.iter().enumerate() {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&masked(&table.title), index))?;
@@ -93,6 +95,29 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
                     Value::Int(i) => {
                         sheet.write_number(r, c, *i as f64)?;
                     }
+                    // Real date cells, so Excel filters and sorts them as dates.
+                    Value::Date(d) => {
+                        match excel_serial(d.and_time(chrono::NaiveTime::MIN)) {
+                            Some(serial) => sheet.write_number_with_format(r, c, serial, &date)?,
+                            None => sheet.write_string(r, c, super::format::iso_date(*d))?,
+                        };
+                    }
+                    Value::DateTime(t) => {
+                        match excel_serial(*t) {
+                            Some(serial) => {
+                                sheet.write_number_with_format(r, c, serial, &datetime)?
+                            }
+                            None => sheet.write_string(r, c, super::format::iso_datetime(*t))?,
+                        };
+                    }
+                    Value::Bool(b) => match lang {
+                        Lang::Zh => {
+                            sheet.write_string(r, c, super::format::yes_no(*b, lang))?;
+                        }
+                        Lang::En => {
+                            sheet.write_boolean(r, c, *b)?;
+                        }
+                    },
                     Value::Float(f) => {
                         match column.kind {
                             ColumnKind::Rate => {
@@ -134,8 +159,42 @@ pub fn workbook(tables: &[&Table], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
+/// Excel's serial number of a date and time (days since 1899-12-30, the
+/// fraction the time of day), for the years Excel shows as dates
+/// (1900-03-01 to 9999); None outside them, written as text instead.
+fn excel_serial(t: chrono::NaiveDateTime) -> Option<f64> {
+    use chrono::Datelike;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(chrono::NaiveTime::MIN);
+    let first = chrono::NaiveDate::from_ymd_opt(1900, 3, 1)?;
+    if t.date() < first || t.year() > 9999 {
+        return None;
+    }
+    let ms = (t - epoch).num_milliseconds();
+    Some(ms as f64 / 86_400_000.0)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_are_excel_serials() {
+        use chrono::NaiveDate;
+        // Excel: =DATE(2023,3,15) → 45000; 13:21 → .55625.
+        let d = NaiveDate::from_ymd_opt(2023, 3, 15).unwrap();
+        assert_eq!(
+            super::excel_serial(d.and_hms_opt(0, 0, 0).unwrap()),
+            Some(45000.0)
+        );
+        assert_eq!(
+            super::excel_serial(d.and_hms_opt(13, 21, 0).unwrap()),
+            Some(45000.55625)
+        );
+        let early = NaiveDate::from_ymd_opt(1899, 1, 1).unwrap();
+        assert_eq!(
+            super::excel_serial(early.and_hms_opt(0, 0, 0).unwrap()),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]

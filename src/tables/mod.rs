@@ -142,6 +142,13 @@ pub enum Value {
         value: String,
         display: Option<String>,
     },
+    /// Query results: a calendar date (ISO text in CSV and JSON, a real
+    /// date cell in workbooks).
+    Date(chrono::NaiveDate),
+    /// Query results: a date and time.
+    DateTime(chrono::NaiveDateTime),
+    /// Query results: 是/否 in tables for people, true/false in CSV and JSON.
+    Bool(bool),
 }
 
 impl Value {

@@ -1,26 +1,35 @@
 //! Tables of `disputes query`: the schema, and a query result as a table.
 
-use polars::prelude::*;
+use chrono::{DateTime, NaiveDate};
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::{self as adt, DataType as ArrowType, TimeUnit};
 
 use super::{Column, ColumnKind, Table, Value};
-use crate::analysis::query::QueryTables;
+use crate::analysis::sql::{QueryResult, SqlEngine};
+use crate::messages::pick;
 
-/// The tables `query` offers and their columns.
-pub fn schema_table(tables: &QueryTables) -> Table {
-    let rows = tables
+/// The tables `query` offers and their columns, with SQL types.
+pub fn schema_table(engine: &SqlEngine) -> Table {
+    let rows = engine
         .schema()
-        .into_iter()
+        .iter()
         .flat_map(|(table, columns)| {
-            columns.into_iter().map(move |(column, dtype)| {
-                vec![Value::text(table), Value::text(column), Value::text(dtype)]
+            columns.iter().map(move |(column, dtype)| {
+                vec![
+                    Value::text(*table),
+                    Value::text(column.clone()),
+                    Value::text(*dtype),
+                ]
             })
         })
         .collect();
     Table {
         title: "disputes query: tables".to_string(),
-        notes: vec![
-            "mediation and hotline hold the accepted rows after merging; enums as English codes (outcome: success, failure, withdrawn, pending)".to_string(),
-        ],
+        notes: vec![pick(
+            "mediation、hotline 是合并后的有效行；枚举为英文代码（outcome：success、failure、withdrawn、pending）；rejects 是被剔除的行（文件、行、列、原因），files 是每个文件的行数核算",
+            "mediation and hotline hold the accepted rows after merging; enums as English codes (outcome: success, failure, withdrawn, pending); rejects lists the rows set aside (file, line, column, reason), files the row accounting of each file",
+        )
+        .to_string()],
         columns: vec![
             Column::new("table", "表", "table", ColumnKind::Key),
             Column::new("column", "列", "column", ColumnKind::Text),
@@ -31,60 +40,176 @@ pub fn schema_table(tables: &QueryTables) -> Table {
     }
 }
 
-/// A query result as a table: integers as counts, floats as plain numbers,
-/// everything else (dates included) as text.
-/// With `unmask` (asked for by name), phone numbers show in full; without
-/// it every column masks them.
-pub fn frame_table(frame: &DataFrame, sql: &str, unmask: bool) -> PolarsResult<Table> {
-    let mut columns = Vec::new();
-    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); frame.height()];
-    for column in frame.columns() {
-        let name = column.name().as_str();
-        let dtype = column.dtype();
-        let kind = if dtype.is_integer() {
-            ColumnKind::Count
-        } else if dtype.is_float() {
+/// How a column of a result reads: integers as counts, other numbers as
+/// numbers, everything else by its value (dates, yes/no, text).
+fn kind_of(t: &ArrowType) -> ColumnKind {
+    match t {
+        t if t.is_integer() => ColumnKind::Count,
+        ArrowType::Decimal128(_, 0) | ArrowType::Decimal256(_, 0) => ColumnKind::Count,
+        t if t.is_floating()
+            || matches!(t, ArrowType::Decimal128(..) | ArrowType::Decimal256(..)) =>
+        {
             ColumnKind::Number
-        } else {
-            ColumnKind::Text
-        };
-        let mut shown = Column::new(name, name, name, kind);
-        shown.shows_phones = unmask;
-        columns.push(shown);
-        let series = column.as_materialized_series();
-        match kind {
-            ColumnKind::Count => {
-                let ints = series.cast(&DataType::Int64)?;
-                for (row, v) in ints.i64()?.iter().enumerate() {
-                    cells[row].push(v.map_or(Value::Null, Value::Int));
-                }
+        }
+        _ => ColumnKind::Text,
+    }
+}
+
+/// Row `row` of an array as a cell.
+fn cell(array: &dyn Array, row: usize) -> Value {
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    let other = || {
+        let options = datafusion::arrow::util::display::FormatOptions::default();
+        datafusion::arrow::util::display::ArrayFormatter::try_new(array, &options)
+            .map(|f| Value::text(f.value(row).to_string()))
+            .unwrap_or(Value::Null)
+    };
+    match array.data_type() {
+        ArrowType::Boolean => Value::Bool(array.as_boolean().value(row)),
+        ArrowType::Int8 => Value::Int(array.as_primitive::<adt::Int8Type>().value(row).into()),
+        ArrowType::Int16 => Value::Int(array.as_primitive::<adt::Int16Type>().value(row).into()),
+        ArrowType::Int32 => Value::Int(array.as_primitive::<adt::Int32Type>().value(row).into()),
+        ArrowType::Int64 => Value::Int(array.as_primitive::<adt::Int64Type>().value(row)),
+        ArrowType::UInt8 => Value::Int(array.as_primitive::<adt::UInt8Type>().value(row).into()),
+        ArrowType::UInt16 => Value::Int(array.as_primitive::<adt::UInt16Type>().value(row).into()),
+        ArrowType::UInt32 => Value::Int(array.as_primitive::<adt::UInt32Type>().value(row).into()),
+        ArrowType::UInt64 => {
+            let v = array.as_primitive::<adt::UInt64Type>().value(row);
+            i64::try_from(v).map_or(Value::Float(v as f64), Value::Int)
+        }
+        ArrowType::Float32 => {
+            Value::Float(array.as_primitive::<adt::Float32Type>().value(row).into())
+        }
+        ArrowType::Float64 => Value::Float(array.as_primitive::<adt::Float64Type>().value(row)),
+        ArrowType::Decimal128(_, scale) => {
+            let v = array.as_primitive::<adt::Decimal128Type>().value(row);
+            match (*scale, i64::try_from(v)) {
+                (0, Ok(i)) => Value::Int(i),
+                (s, _) => Value::Float(v as f64 / 10f64.powi(i32::from(s))),
             }
-            ColumnKind::Number => {
-                let floats = series.cast(&DataType::Float64)?;
-                for (row, v) in floats.f64()?.iter().enumerate() {
-                    cells[row].push(Value::opt_float(v));
-                }
-            }
-            _ => match series.cast(&DataType::String) {
-                Ok(text) => {
-                    for (row, v) in text.str()?.iter().enumerate() {
-                        cells[row].push(v.map_or(Value::Null, Value::text));
-                    }
-                }
-                // Lists and structs do not cast; print them as Polars does.
-                Err(_) => {
-                    for (row, cell) in cells.iter_mut().enumerate() {
-                        cell.push(Value::text(series.get(row)?.to_string()));
-                    }
-                }
-            },
+        }
+        ArrowType::Utf8 => Value::text(array.as_string::<i32>().value(row)),
+        ArrowType::LargeUtf8 => Value::text(array.as_string::<i64>().value(row)),
+        ArrowType::Utf8View => Value::text(array.as_string_view().value(row)),
+        ArrowType::Date32 => {
+            let days = array.as_primitive::<adt::Date32Type>().value(row);
+            NaiveDate::from_ymd_opt(1970, 1, 1)
+                .and_then(|e| e.checked_add_signed(chrono::TimeDelta::days(days.into())))
+                .map_or_else(other, Value::Date)
+        }
+        ArrowType::Timestamp(unit, None) => {
+            let v = match unit {
+                TimeUnit::Second => array.as_primitive::<adt::TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => array
+                    .as_primitive::<adt::TimestampMillisecondType>()
+                    .value(row),
+                TimeUnit::Microsecond => array
+                    .as_primitive::<adt::TimestampMicrosecondType>()
+                    .value(row),
+                TimeUnit::Nanosecond => array
+                    .as_primitive::<adt::TimestampNanosecondType>()
+                    .value(row),
+            };
+            let micros = match unit {
+                TimeUnit::Second => v.checked_mul(1_000_000),
+                TimeUnit::Millisecond => v.checked_mul(1_000),
+                TimeUnit::Microsecond => Some(v),
+                TimeUnit::Nanosecond => Some(v / 1_000),
+            };
+            micros
+                .and_then(DateTime::from_timestamp_micros)
+                .map_or_else(other, |t| Value::DateTime(t.naive_utc()))
+        }
+        _ => other(),
+    }
+}
+
+/// A query result as a table. With `unmask` (asked for by name), phone
+/// numbers show in full; without it every column masks them. A result cut
+/// to its first rows says how many were left out and how to get them.
+pub fn result_table(result: &QueryResult, sql: &str, unmask: bool) -> Table {
+    let columns: Vec<Column> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let name = f.name().as_str();
+            let mut column = Column::new(name, name, name, kind_of(f.data_type()));
+            column.shows_phones = unmask;
+            column
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(result.kept_rows());
+    for batch in &result.batches {
+        for row in 0..batch.num_rows() {
+            rows.push(
+                batch
+                    .columns()
+                    .iter()
+                    .map(|a| cell(a.as_ref(), row))
+                    .collect(),
+            );
         }
     }
-    Ok(Table {
+    let mut notes = Vec::new();
+    let hidden = result.total_rows - rows.len();
+    if hidden > 0 {
+        notes.push(match crate::messages::language() {
+            crate::Lang::Zh => format!(
+                "只显示前 {} 行，另有 {hidden} 行未显示（共 {} 行）；--max-rows 0 显示全部，或用 --format csv / --output 文件 导出全部",
+                rows.len(),
+                result.total_rows
+            ),
+            crate::Lang::En => format!(
+                "the first {} rows shown, {hidden} more not shown ({} in all); --max-rows 0 shows all, or --format csv / --output FILE exports all",
+                rows.len(),
+                result.total_rows
+            ),
+        });
+    }
+    Table {
         title: sql.to_string(),
-        notes: Vec::new(),
+        notes,
         columns,
-        rows: cells,
+        rows,
         total: None,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::{Date32Array, Decimal128Array, TimestampMicrosecondArray};
+
+    #[test]
+    fn arrow_cells_become_typed_values() {
+        let d = Date32Array::from(vec![Some(19_430), None]);
+        assert_eq!(
+            cell(&d, 0),
+            Value::Date(NaiveDate::from_ymd_opt(2023, 3, 14).unwrap())
+        );
+        assert_eq!(cell(&d, 1), Value::Null);
+        // 2023-03-14 13:21:00 in microseconds since 1970.
+        let t = TimestampMicrosecondArray::from(vec![1_678_800_060_000_000]);
+        assert_eq!(
+            cell(&t, 0),
+            Value::DateTime(
+                NaiveDate::from_ymd_opt(2023, 3, 14)
+                    .unwrap()
+                    .and_hms_opt(13, 21, 0)
+                    .unwrap()
+            )
+        );
+        // HUGEINT sums arrive as DECIMAL(38,0); DECIMAL(10,2) as a number.
+        let big = Decimal128Array::from(vec![12_345_i128])
+            .with_precision_and_scale(38, 0)
+            .unwrap();
+        assert_eq!(cell(&big, 0), Value::Int(12_345));
+        let money = Decimal128Array::from(vec![12_345_i128])
+            .with_precision_and_scale(10, 2)
+            .unwrap();
+        assert_eq!(cell(&money, 0), Value::Float(123.45));
+    }
 }

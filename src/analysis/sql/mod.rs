@@ -1,0 +1,555 @@
+//! The SQL engine of `disputes query`, and the Parquet export: Apache
+//! DataFusion, embedded (pure Rust; DuckDB's bundled C++ was measured and
+//! does not build within CI's time on these machines: docs/BENCHMARKS.md).
+//!
+//! Polars loads and checks the logs; the typed tables of
+//! [`super::query::QueryTables`] reach the engine as Arrow record batches
+//! (no text round trip). The engine is read-only: statements may only
+//! query (`SELECT`, `WITH`, `EXPLAIN`); creating tables, writing, `COPY`,
+//! `SET` and every file reader are refused, and no table but ours exists,
+//! so `read_csv('/etc/passwd')` names a function that is not there.
+
+mod date_diff;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
+    TimestampMicrosecondArray,
+};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::context::SQLOptions;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use polars::prelude::{DataFrame, DataType, TimeUnit as PlTimeUnit};
+
+use super::query::QueryTables;
+use crate::messages::Message;
+
+/// Rows per record batch handed to DuckDB (its row-group size).
+const BATCH_ROWS: usize = 122_880;
+
+/// At most this many AND/OR terms and this deep a nesting of brackets.
+const MAX_TERMS: usize = 2_000;
+const MAX_DEPTH: usize = 200;
+
+/// What a statement failed on: DuckDB's message on one line and, when it
+/// names something unknown, the tables and columns that do exist.
+#[derive(Debug)]
+pub struct QueryError {
+    pub message: String,
+    pub tables: Option<String>,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = Message::QueryFailed {
+            detail: self.message.clone(),
+            tables: self.tables.clone(),
+        };
+        write!(f, "{message}")
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// A statement's answer: its columns and every row, or the first rows and
+/// how many there were in all.
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    /// Rows of the whole answer (more than `batches` hold when limited).
+    pub total_rows: usize,
+}
+
+impl QueryResult {
+    pub fn kept_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// The DuckDB type a column of the query tables has.
+fn sql_type(dtype: &DataType) -> &'static str {
+    match dtype {
+        DataType::Boolean => "BOOLEAN",
+        t if t.is_integer() => "BIGINT",
+        t if t.is_float() => "DOUBLE",
+        DataType::Date => "DATE",
+        DataType::Datetime(..) => "TIMESTAMP",
+        _ => "VARCHAR",
+    }
+}
+
+fn quote_name(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// One column of a frame as an Arrow array of the type [`sql_type`] says.
+fn arrow_column(column: &polars::prelude::Column) -> polars::prelude::PolarsResult<ArrayRef> {
+    let s = column.as_materialized_series();
+    Ok(match s.dtype() {
+        DataType::Boolean => Arc::new(s.bool()?.iter().collect::<BooleanArray>()),
+        t if t.is_integer() => {
+            let s = s.cast(&DataType::Int64)?;
+            Arc::new(s.i64()?.iter().collect::<Int64Array>())
+        }
+        t if t.is_float() => {
+            let s = s.cast(&DataType::Float64)?;
+            Arc::new(s.f64()?.iter().collect::<Float64Array>())
+        }
+        DataType::Date => Arc::new(s.date()?.physical().iter().collect::<Date32Array>()),
+        DataType::Datetime(..) => {
+            let s = s.cast(&DataType::Datetime(PlTimeUnit::Microseconds, None))?;
+            Arc::new(
+                s.datetime()?
+                    .physical()
+                    .iter()
+                    .collect::<TimestampMicrosecondArray>(),
+            )
+        }
+        DataType::String => Arc::new(s.str()?.iter().collect::<StringArray>()),
+        _ => {
+            let s = s.cast(&DataType::String)?;
+            Arc::new(s.str()?.iter().collect::<StringArray>())
+        }
+    })
+}
+
+fn arrow_type(dtype: &DataType) -> ArrowType {
+    match sql_type(dtype) {
+        "BOOLEAN" => ArrowType::Boolean,
+        "BIGINT" => ArrowType::Int64,
+        "DOUBLE" => ArrowType::Float64,
+        "DATE" => ArrowType::Date32,
+        "TIMESTAMP" => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+        _ => ArrowType::Utf8,
+    }
+}
+
+/// What the engine said, as one line: its message without the list of
+/// valid fields it sometimes adds (we list the tables ourselves).
+fn one_line(text: &str) -> String {
+    let head = text.split("Valid fields are").next().unwrap_or(text);
+    head.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn engine_failed(e: datafusion::error::DataFusionError) -> QueryError {
+    QueryError {
+        message: one_line(&e.to_string()),
+        tables: None,
+    }
+}
+
+/// The message of a panic inside the engine.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the SQL engine failed".to_string())
+}
+
+/// Why a statement is too large to plan, if it is.
+fn too_large(sql: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for c in sql.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let terms = sql
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| w.eq_ignore_ascii_case("and") || w.eq_ignore_ascii_case("or"))
+        .count();
+    (terms > MAX_TERMS || deepest > MAX_DEPTH).then(|| {
+        Message::QueryTooLarge {
+            terms: MAX_TERMS,
+            depth: MAX_DEPTH,
+        }
+        .to_string()
+    })
+}
+
+/// The statements of a text, split at semicolons outside quotes and
+/// comments; empty statements dropped.
+pub fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                current.push(c);
+                for d in chars.by_ref() {
+                    current.push(d);
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        current.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for d in chars.by_ref() {
+                    if last == '*' && d == '/' {
+                        break;
+                    }
+                    last = d;
+                }
+                current.push(' ');
+            }
+            ';' => out.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Whether a text typed at the prompt is a whole statement yet: it ends
+/// with a semicolon outside quotes and comments.
+pub fn is_complete(sql: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut last = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '-' if chars.peek() == Some(&'-') => {
+                    for d in chars.by_ref() {
+                        if d == '\n' {
+                            break;
+                        }
+                    }
+                }
+                c if c.is_whitespace() => {}
+                c => last = Some(c),
+            },
+        }
+    }
+    quote.is_none() && last == Some(';')
+}
+
+/// One frame as record batches of [`BATCH_ROWS`] rows.
+fn record_batches(frame: &DataFrame) -> Result<(SchemaRef, Vec<RecordBatch>), QueryError> {
+    let schema: SchemaRef = Arc::new(Schema::new(
+        frame
+            .schema()
+            .iter()
+            .map(|(c, t)| Field::new(c.as_str(), arrow_type(t), true))
+            .collect::<Vec<_>>(),
+    ));
+    let mut batches = Vec::new();
+    let mut offset = 0;
+    while offset < frame.height() {
+        let slice = frame.slice(offset as i64, BATCH_ROWS);
+        offset += slice.height();
+        let arrays = slice
+            .columns()
+            .iter()
+            .map(arrow_column)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| QueryError {
+                message: e.to_string(),
+                tables: None,
+            })?;
+        batches.push(
+            RecordBatch::try_new(schema.clone(), arrays).map_err(|e| QueryError {
+                message: e.to_string(),
+                tables: None,
+            })?,
+        );
+    }
+    Ok((schema, batches))
+}
+
+/// The query tables in an embedded engine that reads nothing else.
+pub struct SqlEngine {
+    context: SessionContext,
+    runtime: tokio::runtime::Runtime,
+    schema: Vec<(&'static str, Vec<(String, &'static str)>)>,
+}
+
+/// What a statement may do: only read.
+fn read_only() -> SQLOptions {
+    SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
+}
+
+impl SqlEngine {
+    pub fn new(tables: &QueryTables) -> Result<SqlEngine, QueryError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_stack_size(64 << 20)
+            .build()
+            .map_err(|e| QueryError {
+                message: e.to_string(),
+                tables: None,
+            })?;
+        let config = SessionConfig::new()
+            .with_target_partitions(threads)
+            .with_information_schema(false);
+        let context = SessionContext::new_with_config(config);
+        date_diff::register(&context);
+        for (name, frame) in tables.frames() {
+            let (schema, batches) = record_batches(frame)?;
+            // One partition per core, so scans run on both.
+            let mut partitions: Vec<Vec<RecordBatch>> = vec![Vec::new(); threads];
+            for (i, batch) in batches.into_iter().enumerate() {
+                partitions[i % threads].push(batch);
+            }
+            let table = datafusion::datasource::MemTable::try_new(schema, partitions)
+                .map_err(engine_failed)?;
+            context
+                .register_table(*name, Arc::new(table))
+                .map_err(engine_failed)?;
+        }
+        let schema = tables
+            .frames()
+            .iter()
+            .map(|(name, frame)| {
+                let columns = frame
+                    .schema()
+                    .iter()
+                    .map(|(c, t)| (c.to_string(), sql_type(t)))
+                    .collect();
+                (*name, columns)
+            })
+            .collect();
+        Ok(SqlEngine {
+            context,
+            runtime,
+            schema,
+        })
+    }
+
+    /// Each table with its columns and their SQL types.
+    pub fn schema(&self) -> &[(&'static str, Vec<(String, &'static str)>)] {
+        &self.schema
+    }
+
+    fn listing(&self) -> String {
+        self.schema
+            .iter()
+            .map(|(name, columns)| {
+                let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+                format!("  {name}: {}", names.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Runs the statements of `sql` in order and answers with the last
+    /// one's result, keeping at most `max_rows` rows of it (all with None).
+    /// A statement too large to plan is refused; an engine failure is an
+    /// error, never a crash.
+    pub fn run(&self, sql: &str, max_rows: Option<usize>) -> Result<QueryResult, QueryError> {
+        if let Some(why) = too_large(sql) {
+            return Err(QueryError {
+                message: why,
+                tables: None,
+            });
+        }
+        let parts = statements(sql);
+        if parts.is_empty() {
+            return Err(QueryError {
+                message: Message::QueryEmpty.to_string(),
+                tables: None,
+            });
+        }
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut last = None;
+            for part in &parts {
+                last = Some(self.runtime.block_on(self.one(part, max_rows))?);
+            }
+            last.ok_or_else(|| QueryError {
+                message: Message::QueryEmpty.to_string(),
+                tables: None,
+            })
+        }));
+        std::panic::set_hook(quiet);
+        let result = outcome.unwrap_or_else(|panic| {
+            Err(QueryError {
+                message: panic_text(panic.as_ref()),
+                tables: None,
+            })
+        });
+        result.map_err(|mut e| {
+            if names_unknown(&e.message) {
+                e.tables = Some(self.listing());
+            }
+            if writes_or_reads_files(&e.message) {
+                e.message = format!("{}（{}）", Message::QueryReadsFiles, e.message);
+            }
+            e
+        })
+    }
+
+    async fn one(&self, sql: &str, max_rows: Option<usize>) -> Result<QueryResult, QueryError> {
+        use futures::StreamExt;
+        let frame = self
+            .context
+            .sql_with_options(sql, read_only())
+            .await
+            .map_err(engine_failed)?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let mut stream = frame.execute_stream().await.map_err(engine_failed)?;
+        let mut batches = Vec::new();
+        let mut kept = 0usize;
+        let mut total_rows = 0usize;
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(engine_failed)?;
+            total_rows += batch.num_rows();
+            let room = max_rows.map_or(usize::MAX, |m| m.saturating_sub(kept));
+            if room == 0 {
+                continue;
+            }
+            let batch = if batch.num_rows() > room {
+                batch.slice(0, room)
+            } else {
+                batch
+            };
+            kept += batch.num_rows();
+            batches.push(batch);
+        }
+        Ok(QueryResult {
+            schema,
+            batches,
+            total_rows,
+        })
+    }
+}
+
+/// Whether the engine's message is about a name it does not know.
+fn names_unknown(message: &str) -> bool {
+    !writes_or_reads_files(message)
+        && (message.contains("No field named")
+            || (message.contains("table '") && message.contains("not found"))
+            || message.contains("Invalid function"))
+}
+
+/// Whether a statement was refused for trying to change or reach outside
+/// the tables (a file reader, COPY, CREATE, SET, …).
+fn writes_or_reads_files(message: &str) -> bool {
+    message.contains("not supported: ")
+        || (message.contains("table function") && message.contains("not found"))
+        || message.contains("DDL not supported")
+        || message.contains("DML not supported")
+        || message.contains("Statement not supported")
+}
+
+/// The tables as Parquet files in `dir` (one per table, typed as
+/// `--schema` lists them), and `duckdb.sql`, which builds a DuckDB database
+/// file of them. Each file is written beside its final name and renamed
+/// into place, so a failed export leaves no half-written file.
+pub fn export_parquet(tables: &QueryTables, dir: &Path) -> Result<Vec<String>, QueryError> {
+    use datafusion::parquet::arrow::ArrowWriter;
+    use datafusion::parquet::basic::{Compression, ZstdLevel};
+    use datafusion::parquet::file::properties::WriterProperties;
+    let io_failed = |e: std::io::Error| QueryError {
+        message: e.to_string(),
+        tables: None,
+    };
+    let parquet_failed = |e: datafusion::parquet::errors::ParquetError| QueryError {
+        message: e.to_string(),
+        tables: None,
+    };
+    std::fs::create_dir_all(dir).map_err(io_failed)?;
+    let mut written = Vec::new();
+    let mut script = String::from(DUCKDB_SCRIPT_HEAD);
+    for (name, frame) in tables.frames() {
+        let (schema, batches) = record_batches(frame)?;
+        let path = dir.join(format!("{name}.parquet"));
+        let part = dir.join(format!(".{name}.parquet.part"));
+        let file = std::fs::File::create(&part).map_err(io_failed)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(parquet_failed)?;
+        for batch in &batches {
+            writer.write(batch).map_err(parquet_failed)?;
+        }
+        writer.close().map_err(parquet_failed)?;
+        std::fs::rename(&part, &path).map_err(io_failed)?;
+        written.push(path.display().to_string());
+        script.push_str(&format!(
+            "CREATE OR REPLACE TABLE {} AS SELECT * FROM read_parquet('{name}.parquet');\n",
+            quote_name(name)
+        ));
+    }
+    let script_path = dir.join("duckdb.sql");
+    crate::render::write_atomic(&script_path, script.as_bytes()).map_err(io_failed)?;
+    written.push(script_path.display().to_string());
+    Ok(written)
+}
+
+/// How to turn the export into a DuckDB database file.
+const DUCKDB_SCRIPT_HEAD: &str = "\
+-- disputes export: the checked tables into a DuckDB database file.
+-- 在导出文件夹里运行 / run inside the export folder:
+--   duckdb disputes.duckdb -f duckdb.sql
+-- or in Python: duckdb.connect('disputes.duckdb').execute(open('duckdb.sql').read())
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_messages_are_one_line_without_the_field_list() {
+        assert_eq!(
+            one_line(
+                "Schema error: No field named nonsense.\nValid fields are mediation.case_id, mediation.channel."
+            ),
+            "Schema error: No field named nonsense."
+        );
+    }
+
+    #[test]
+    fn statements_split_outside_quotes_and_comments() {
+        assert_eq!(
+            statements("SELECT 'a;b'; -- c;d\nSELECT \"x;y\" /* ; */ FROM t;;"),
+            vec!["SELECT 'a;b'", "SELECT \"x;y\"   FROM t"]
+        );
+        assert!(statements("  ;  ").is_empty());
+    }
+
+    #[test]
+    fn a_statement_is_complete_at_its_semicolon() {
+        assert!(is_complete("SELECT 1;"));
+        assert!(is_complete("SELECT 1; -- done"));
+        assert!(!is_complete("SELECT ';"));
+        assert!(!is_complete("SELECT 1"));
+        assert!(!is_complete("SELECT 1 -- ;"));
+    }
+}
