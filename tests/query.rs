@@ -556,7 +556,10 @@ fn the_prompt_survives_errors_and_takes_statements_over_lines() {
     assert!(stdout.contains(" 10 "), "{stdout}");
     assert!(stderr.contains("oops"), "{stderr}");
     assert!(stdout.contains("C10"), "the later statements ran: {stdout}");
-    assert!(stdout.contains("8 more not shown (10 in all)"), "{stdout}");
+    assert!(
+        stdout.contains("8 more not shown (10 in all); .rows 0"),
+        "{stdout}"
+    );
     assert!(stdout.contains("calls"), "{stdout}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!stderr.contains("root:"), "{stderr}");

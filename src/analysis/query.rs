@@ -1,8 +1,8 @@
 //! The tables `disputes query` and `disputes export` offer: the checked,
 //! merged logs with region names and the derived columns staff ask about,
 //! the region table, the rejected rows and the row accounting — as typed
-//! Polars frames, phone numbers masked unless asked otherwise. The SQL
-//! engine ([`super::sql`]) takes them from here.
+//! Polars frames. The SQL engine ([`super::sql`]) takes them from here and
+//! masks phone numbers on the way unless asked otherwise.
 //!
 //! Types, as documented in docs/query.md: dates are dates, date-times are
 //! date-times, every integer (counts, codes, line numbers) is a 64-bit
@@ -12,7 +12,6 @@
 use polars::prelude::*;
 
 use crate::ingest::Logs;
-use crate::ingest::parse::mask_phone;
 use crate::ingest::schema::LogKind;
 use crate::regions::{Level, RegionTable};
 
@@ -21,6 +20,16 @@ pub const TABLES: [&str; 5] = ["mediation", "hotline", "regions", "rejects", "fi
 
 pub struct QueryTables {
     tables: Vec<(&'static str, DataFrame)>,
+    /// Phone numbers kept in full (`--unmask`); otherwise every text is
+    /// masked where the tables leave for the engine or a file
+    /// ([`super::sql`]).
+    pub unmask: bool,
+}
+
+/// Text columns with few distinct values over many rows are
+/// dictionary-encoded: each text is made once and the rows point at it.
+fn dictionary() -> DataType {
+    DataType::from_categories(Categories::global())
 }
 
 /// Region names by code, as an expression on a code column.
@@ -31,8 +40,30 @@ fn region_names(code: &str, regions: &RegionTable) -> Expr {
         lit(Series::new("".into(), codes)),
         lit(Series::new("".into(), names)),
         Some(lit(NULL).cast(DataType::String)),
-        Some(DataType::String),
+        Some(dictionary()),
     )
+}
+
+/// The month (`2023-06`) of a date or date-time column: formatted once per
+/// distinct day, not once per row.
+fn month_of(frame: &DataFrame, column: &str) -> PolarsResult<Expr> {
+    let days = frame
+        .column(column)?
+        .as_materialized_series()
+        .cast(&DataType::Date)?
+        .unique()?
+        .drop_nulls();
+    let months: Vec<String> = days
+        .date()?
+        .as_date_iter()
+        .map(|d| d.map_or_else(String::new, |d| d.format("%Y-%m").to_string()))
+        .collect();
+    Ok(col(column).cast(DataType::Date).replace_strict(
+        lit(days),
+        lit(Series::new("".into(), months)),
+        Some(lit(NULL).cast(DataType::String)),
+        Some(dictionary()),
+    ))
 }
 
 /// The bookkeeping columns, under names for people.
@@ -51,7 +82,7 @@ fn provenance(df: DataFrame, logs: &Logs, kind: LogKind) -> PolarsResult<DataFra
                     lit(Series::new("".into(), indexes)),
                     lit(Series::new("".into(), paths)),
                     Some(lit(NULL).cast(DataType::String)),
-                    Some(DataType::String),
+                    Some(dictionary()),
                 )
                 .alias("source_file"),
             col(crate::ingest::validate::LINE).alias("source_line"),
@@ -60,51 +91,20 @@ fn provenance(df: DataFrame, logs: &Logs, kind: LogKind) -> PolarsResult<DataFra
         .map(|df| df.drop_many([crate::ingest::merge::FILE, crate::ingest::validate::LINE]))
 }
 
-/// One type per kind of value: enums and free text as text, every integer
-/// as a 64-bit integer (codes and line numbers too, so SQL arithmetic on
-/// them never wraps).
+/// Every integer as a 64-bit integer (codes and line numbers too, so SQL
+/// arithmetic on them never wraps). Enums and free text stay
+/// dictionary-encoded: the engine gets them as Arrow dictionaries (text to
+/// SQL), each distinct text once.
 fn plain_types(frame: DataFrame) -> PolarsResult<DataFrame> {
     let columns: Vec<Expr> = frame
         .schema()
         .iter()
         .map(|(name, dtype)| match dtype {
-            DataType::Categorical(..) | DataType::Enum(..) => {
-                col(name.clone()).cast(DataType::String)
-            }
             t if t.is_integer() => col(name.clone()).cast(DataType::Int64),
             _ => col(name.clone()),
         })
         .collect();
     frame.lazy().select(columns).collect()
-}
-
-/// Every text column with its phone numbers masked: `caller_phone` holds
-/// one number per cell (138****1234); anywhere else a number typed into
-/// free text is masked where it stands.
-fn mask_text(frame: &mut DataFrame) -> PolarsResult<()> {
-    let names: Vec<PlSmallStr> = frame
-        .schema()
-        .iter()
-        .filter(|(_, t)| **t == DataType::String)
-        .map(|(n, _)| n.clone())
-        .collect();
-    for name in names {
-        let text = frame.column(&name)?.str()?;
-        let masked: StringChunked = if name == "caller_phone" {
-            text.iter().map(|p| p.map(mask_phone)).collect()
-        } else {
-            // Most free-text columns hold no phone at all: leave them be.
-            let needs = |v: &str| matches!(crate::render::masked(v), std::borrow::Cow::Owned(_));
-            if !text.iter().flatten().any(needs) {
-                continue;
-            }
-            text.iter()
-                .map(|v| v.map(|v| crate::render::masked(v).into_owned()))
-                .collect()
-        };
-        frame.with_column(masked.into_series().with_name(name).into_column())?;
-    }
-    Ok(())
 }
 
 fn mediation(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
@@ -116,7 +116,7 @@ fn mediation(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
         .with_columns([
             region_names("prefecture_code", regions).alias("prefecture"),
             region_names("county_code", regions).alias("county"),
-            col("closed_on").dt().strftime("%Y-%m").alias("month"),
+            month_of(&logs.mediation, "closed_on")?.alias("month"),
             (days("closed_on") - days("received_on")).alias("days_to_close"),
             col("outcome")
                 .cast(DataType::String)
@@ -142,7 +142,7 @@ fn hotline(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
         .with_columns([
             region_names("prefecture_code", regions).alias("prefecture"),
             region_names("county_code", regions).alias("county"),
-            col("received_at").dt().strftime("%Y-%m").alias("month"),
+            month_of(&logs.hotline, "received_at")?.alias("month"),
             (col("closed_at").cast(DataType::Int64) - col("received_at").cast(DataType::Int64))
                 .alias("hours_to_close"),
             col("status")
@@ -219,19 +219,14 @@ fn file_frame(logs: &Logs) -> PolarsResult<DataFrame> {
 
 impl QueryTables {
     pub fn new(logs: &Logs, regions: &RegionTable, unmask: bool) -> PolarsResult<QueryTables> {
-        let mut tables = vec![
+        let tables = vec![
             ("mediation", mediation(logs, regions)?),
             ("hotline", hotline(logs, regions)?),
             ("regions", region_frame(regions)?),
             ("rejects", reject_frame(logs)?),
             ("files", file_frame(logs)?),
         ];
-        if !unmask {
-            for (_, frame) in &mut tables {
-                mask_text(frame)?;
-            }
-        }
-        Ok(QueryTables { tables })
+        Ok(QueryTables { tables, unmask })
     }
 
     /// Each table by name, in [`TABLES`] order.

@@ -13,7 +13,7 @@ use disputes::analysis::sql::{self, SqlEngine};
 use disputes::ingest::schema::LogKind;
 use disputes::messages::{Message, pick};
 use disputes::render::{self, Format, RenderOptions};
-use disputes::tables::query::{result_table, schema_table};
+use disputes::tables::query::{Shown, result_table, schema_table};
 
 use crate::cli::{ExportArgs, QueryArgs};
 
@@ -45,7 +45,8 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode> {
             );
             let limit = (for_people && args.max_rows > 0).then_some(args.max_rows);
             let result = engine.run(sql, limit)?;
-            super::emit(&result_table(&result, sql, args.unmask), &args.output, &[])?;
+            let table = result_table(&result, sql, args.unmask, Shown::CommandLine);
+            super::emit(&table, &args.output, &[])?;
             Ok(ExitCode::SUCCESS)
         }
         None => prompt(&engine, args),
@@ -124,7 +125,8 @@ fn prompt(engine: &SqlEngine, args: &QueryArgs) -> Result<ExitCode> {
         let limit = (rows > 0).then_some(rows);
         match engine.run(sql, limit) {
             Ok(result) => super::print_out(&render::render(
-                &result_table(&result, sql.trim(), args.unmask),
+                // The statement was just typed: no title repeating it.
+                &result_table(&result, "", args.unmask, Shown::Prompt),
                 Format::Table,
                 &opts,
             )),

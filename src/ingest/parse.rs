@@ -313,6 +313,28 @@ fn phone_at(chars: &[char], i: usize) -> Option<(usize, String)> {
     None
 }
 
+/// Whether a text could hold a mobile number at all: somewhere a 1 is
+/// followed by a digit 3–9, directly or after one space or dash (every
+/// mobile number [`phone_at`] finds starts so). Ids such as
+/// TJ-420600-2023-000103 fail it and skip the full scan.
+pub fn could_hold_mobile(text: &str) -> bool {
+    let mut chars = text.chars().map(fold_full_width).peekable();
+    while let Some(c) = chars.next() {
+        if c != '1' {
+            continue;
+        }
+        let mut next = chars.clone();
+        let second = match next.next() {
+            Some(' ' | '-') => next.next(),
+            other => other,
+        };
+        if second.is_some_and(|d| ('3'..='9').contains(&d)) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Masks every mobile number inside free text, in any of the forms people
 /// type (see [`phone_at`]), e.g. a phone typed into the wrong column and
 /// quoted in a reject reason. Other runs of digits (ids, dates) stay.
@@ -360,6 +382,28 @@ mod tests {
 
     fn dt(y: i32, m: u32, day: u32, h: u32, min: u32, s: u32) -> NaiveDateTime {
         d(y, m, day).and_hms_opt(h, min, s).unwrap()
+    }
+
+    #[test]
+    fn only_texts_that_could_hold_a_mobile_are_scanned() {
+        for phone in [
+            "13987654321",
+            "139-8765-4321",
+            "1 39 8765 4321",
+            "１３９８７６５４３２１",
+            "+86 139 8765 4321",
+        ] {
+            assert!(could_hold_mobile(phone), "{phone}");
+            assert_ne!(mask_phones_in(phone), phone);
+        }
+        for id in [
+            "TJ-420600-2023-000103",
+            "2023-01-02",
+            "10000",
+            "RX2023060100123",
+        ] {
+            assert!(!could_hold_mobile(id), "{id}");
+        }
     }
 
     #[test]

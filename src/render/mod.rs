@@ -126,7 +126,7 @@ pub fn masked(text: &str) -> Cow<'_, str> {
         .chars()
         .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
         .count();
-    if digits < 11 {
+    if digits < 11 || !crate::ingest::parse::could_hold_mobile(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(crate::ingest::parse::mask_phones_in(text))

@@ -69,7 +69,9 @@ pub fn render(table: &Table, opts: &RenderOptions) -> String {
         });
     }
     let mut out = String::new();
-    push_wrapped(&mut out, &for_terminal(&table.title), "", opts.width);
+    if !table.title.is_empty() {
+        push_wrapped(&mut out, &for_terminal(&table.title), "", opts.width);
+    }
     for note in &notes {
         push_wrapped(&mut out, note, "  ", opts.width);
     }

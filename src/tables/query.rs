@@ -1,7 +1,7 @@
 //! Tables of `disputes query`: the schema, and a query result as a table.
 
 use chrono::{DateTime, NaiveDate};
-use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{self as adt, DataType as ArrowType, TimeUnit};
 
 use super::{Column, ColumnKind, Table, Value};
@@ -44,6 +44,7 @@ pub fn schema_table(engine: &SqlEngine) -> Table {
 /// numbers, everything else by its value (dates, yes/no, text).
 fn kind_of(t: &ArrowType) -> ColumnKind {
     match t {
+        ArrowType::Dictionary(_, value) => kind_of(value),
         t if t.is_integer() => ColumnKind::Count,
         ArrowType::Decimal128(_, 0) | ArrowType::Decimal256(_, 0) => ColumnKind::Count,
         t if t.is_floating()
@@ -126,10 +127,17 @@ fn cell(array: &dyn Array, row: usize) -> Value {
     }
 }
 
+/// Where a result is shown, for the note on how to see rows left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    CommandLine,
+    Prompt,
+}
+
 /// A query result as a table. With `unmask` (asked for by name), phone
 /// numbers show in full; without it every column masks them. A result cut
 /// to its first rows says how many were left out and how to get them.
-pub fn result_table(result: &QueryResult, sql: &str, unmask: bool) -> Table {
+pub fn result_table(result: &QueryResult, title: &str, unmask: bool, shown: Shown) -> Table {
     let columns: Vec<Column> = result
         .schema
         .fields()
@@ -143,34 +151,42 @@ pub fn result_table(result: &QueryResult, sql: &str, unmask: bool) -> Table {
         .collect();
     let mut rows = Vec::with_capacity(result.kept_rows());
     for batch in &result.batches {
+        // Dictionary-encoded text (the logs' enums and free text) as text.
+        let columns: Vec<ArrayRef> = batch
+            .columns()
+            .iter()
+            .map(|a| match a.data_type() {
+                ArrowType::Dictionary(_, value) => {
+                    datafusion::arrow::compute::cast(a, value).unwrap_or_else(|_| a.clone())
+                }
+                _ => a.clone(),
+            })
+            .collect();
         for row in 0..batch.num_rows() {
-            rows.push(
-                batch
-                    .columns()
-                    .iter()
-                    .map(|a| cell(a.as_ref(), row))
-                    .collect(),
-            );
+            rows.push(columns.iter().map(|a| cell(a.as_ref(), row)).collect());
         }
     }
     let mut notes = Vec::new();
     let hidden = result.total_rows - rows.len();
     if hidden > 0 {
-        notes.push(match crate::messages::language() {
-            crate::Lang::Zh => format!(
-                "只显示前 {} 行，另有 {hidden} 行未显示（共 {} 行）；--max-rows 0 显示全部，或用 --format csv / --output 文件 导出全部",
-                rows.len(),
-                result.total_rows
+        let (kept, all) = (rows.len(), result.total_rows);
+        notes.push(match (crate::messages::language(), shown) {
+            (crate::Lang::Zh, Shown::CommandLine) => format!(
+                "只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；--max-rows 0 显示全部，或用 --format csv / --output 文件 导出全部"
             ),
-            crate::Lang::En => format!(
-                "the first {} rows shown, {hidden} more not shown ({} in all); --max-rows 0 shows all, or --format csv / --output FILE exports all",
-                rows.len(),
-                result.total_rows
+            (crate::Lang::Zh, Shown::Prompt) => format!(
+                "只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；.rows 0 显示全部，或加 LIMIT 只取需要的行"
+            ),
+            (crate::Lang::En, Shown::CommandLine) => format!(
+                "the first {kept} rows shown, {hidden} more not shown ({all} in all); --max-rows 0 shows all, or --format csv / --output FILE exports all"
+            ),
+            (crate::Lang::En, Shown::Prompt) => format!(
+                "the first {kept} rows shown, {hidden} more not shown ({all} in all); .rows 0 shows all, or add a LIMIT"
             ),
         });
     }
     Table {
-        title: sql.to_string(),
+        title: title.to_string(),
         notes,
         columns,
         rows,

@@ -15,9 +15,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
-    TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int32Array, Int64Array,
+    StringArray, TimestampMicrosecondArray,
 };
+use datafusion::arrow::datatypes::Int32Type;
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::context::SQLOptions;
@@ -85,9 +86,27 @@ fn quote_name(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// One column of a frame as an Arrow array of the type [`sql_type`] says.
-fn arrow_column(column: &polars::prelude::Column) -> polars::prelude::PolarsResult<ArrayRef> {
+/// A text as it may leave the tool: `caller_phone` holds one number per
+/// cell (138****1234); anywhere else a number typed into free text is
+/// masked where it stands. With `unmask`, as it is.
+fn shown<'a>(text: &'a str, column: &str, unmask: bool) -> std::borrow::Cow<'a, str> {
+    if unmask {
+        std::borrow::Cow::Borrowed(text)
+    } else if column == "caller_phone" {
+        std::borrow::Cow::Owned(crate::ingest::parse::mask_phone(text))
+    } else {
+        crate::render::masked(text)
+    }
+}
+
+/// One column of a frame as an Arrow array of the type [`arrow_type`]
+/// says, phone numbers masked unless `unmask`.
+fn arrow_column(
+    column: &polars::prelude::Column,
+    unmask: bool,
+) -> polars::prelude::PolarsResult<ArrayRef> {
     let s = column.as_materialized_series();
+    let name = s.name().as_str();
     Ok(match s.dtype() {
         DataType::Boolean => Arc::new(s.bool()?.iter().collect::<BooleanArray>()),
         t if t.is_integer() => {
@@ -108,15 +127,60 @@ fn arrow_column(column: &polars::prelude::Column) -> polars::prelude::PolarsResu
                     .collect::<TimestampMicrosecondArray>(),
             )
         }
-        DataType::String => Arc::new(s.str()?.iter().collect::<StringArray>()),
+        DataType::Categorical(_, mapping) | DataType::Enum(_, mapping) => {
+            // Polars' codes index a dictionary shared by many columns: this
+            // column's own, dense dictionary, each text masked once.
+            let codes = s.to_physical_repr().cast(&DataType::UInt32)?;
+            let codes = codes.u32()?;
+            // Polars code → this dictionary's index (-1: not seen yet).
+            let top = codes.iter().flatten().max().map_or(0, |m| m as usize + 1);
+            let mut local = vec![-1i32; top];
+            let mut values: Vec<Option<String>> = Vec::new();
+            let keys: Int32Array = codes
+                .iter()
+                .map(|code| {
+                    code.map(|code| {
+                        let slot = &mut local[code as usize];
+                        if *slot < 0 {
+                            let text = mapping
+                                .cat_to_str(code)
+                                .map(|t| shown(t, name, unmask).into_owned());
+                            values.push(text);
+                            *slot = (values.len() - 1) as i32;
+                        }
+                        *slot
+                    })
+                })
+                .collect();
+            let values = StringArray::from(values);
+            Arc::new(
+                DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values)).map_err(|e| {
+                    polars::prelude::PolarsError::ComputeError(e.to_string().into())
+                })?,
+            )
+        }
+        DataType::String => Arc::new(
+            s.str()?
+                .iter()
+                .map(|v| v.map(|v| shown(v, name, unmask)))
+                .collect::<StringArray>(),
+        ),
         _ => {
             let s = s.cast(&DataType::String)?;
-            Arc::new(s.str()?.iter().collect::<StringArray>())
+            Arc::new(
+                s.str()?
+                    .iter()
+                    .map(|v| v.map(|v| shown(v, name, unmask)))
+                    .collect::<StringArray>(),
+            )
         }
     })
 }
 
 fn arrow_type(dtype: &DataType) -> ArrowType {
+    if matches!(dtype, DataType::Categorical(..) | DataType::Enum(..)) {
+        return ArrowType::Dictionary(Box::new(ArrowType::Int32), Box::new(ArrowType::Utf8));
+    }
     match sql_type(dtype) {
         "BOOLEAN" => ArrowType::Boolean,
         "BIGINT" => ArrowType::Int64,
@@ -256,7 +320,10 @@ pub fn is_complete(sql: &str) -> bool {
 }
 
 /// One frame as record batches of [`BATCH_ROWS`] rows.
-fn record_batches(frame: &DataFrame) -> Result<(SchemaRef, Vec<RecordBatch>), QueryError> {
+fn record_batches(
+    frame: &DataFrame,
+    unmask: bool,
+) -> Result<(SchemaRef, Vec<RecordBatch>), QueryError> {
     let schema: SchemaRef = Arc::new(Schema::new(
         frame
             .schema()
@@ -272,7 +339,7 @@ fn record_batches(frame: &DataFrame) -> Result<(SchemaRef, Vec<RecordBatch>), Qu
         let arrays = slice
             .columns()
             .iter()
-            .map(arrow_column)
+            .map(|c| arrow_column(c, unmask))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| QueryError {
                 message: e.to_string(),
@@ -320,7 +387,7 @@ impl SqlEngine {
         let context = SessionContext::new_with_config(config);
         date_diff::register(&context);
         for (name, frame) in tables.frames() {
-            let (schema, batches) = record_batches(frame)?;
+            let (schema, batches) = record_batches(frame, tables.unmask)?;
             // One partition per core, so scans run on both.
             let mut partitions: Vec<Vec<RecordBatch>> = vec![Vec::new(); threads];
             for (i, batch) in batches.into_iter().enumerate() {
@@ -488,7 +555,7 @@ pub fn export_parquet(tables: &QueryTables, dir: &Path) -> Result<Vec<String>, Q
     let mut written = Vec::new();
     let mut script = String::from(DUCKDB_SCRIPT_HEAD);
     for (name, frame) in tables.frames() {
-        let (schema, batches) = record_batches(frame)?;
+        let (schema, batches) = record_batches(frame, tables.unmask)?;
         let path = dir.join(format!("{name}.parquet"));
         let part = dir.join(format!(".{name}.parquet.part"));
         let file = std::fs::File::create(&part).map_err(io_failed)?;
