@@ -192,9 +192,11 @@ fn arrow_type(dtype: &DataType) -> ArrowType {
 }
 
 /// What the engine said, as one line: its message without the list of
-/// valid fields it sometimes adds (we list the tables ourselves).
+/// valid fields it sometimes adds (we list the tables ourselves) and
+/// without its catalog's name for our tables (`datafusion.public.`).
 fn one_line(text: &str) -> String {
-    let head = text.split("Valid fields are").next().unwrap_or(text);
+    let text = text.replace("datafusion.public.", "");
+    let head = text.split("Valid fields are").next().unwrap_or(&text);
     head.split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -599,6 +601,10 @@ mod tests {
                 "Schema error: No field named nonsense.\nValid fields are mediation.case_id, mediation.channel."
             ),
             "Schema error: No field named nonsense."
+        );
+        assert_eq!(
+            one_line("Error during planning: table 'datafusion.public.cases' not found"),
+            "Error during planning: table 'cases' not found"
         );
     }
 
