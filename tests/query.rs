@@ -496,6 +496,45 @@ fn long_answers_are_cut_in_tables_and_whole_in_exports() {
     assert_eq!(run.stdout.lines().count(), 11, "{}", run.stdout);
 }
 
+#[test]
+fn a_wide_answer_in_a_narrow_terminal_keeps_its_first_columns() {
+    let ws = Workspace::new();
+    fixture(&ws);
+    let out = Command::new(env!("CARGO_BIN_EXE_disputes"))
+        .args([
+            "query",
+            "SELECT case_id, prefecture, county, dispute_type, mediator_org, received_on, closed_on, outcome, amount_yuan, is_success FROM mediation ORDER BY case_id LIMIT 2",
+            "--mediation",
+            "m.csv",
+            "--lang",
+            "en",
+        ])
+        .current_dir(ws.dir.path())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .env(
+            "DISPUTES_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("C01") && stdout.contains("武汉市"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not shown: ") && stdout.contains("is_success"),
+        "{stdout}"
+    );
+    let widest = stdout
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap();
+    assert!(widest <= 80, "{stdout}");
+}
+
 fn prompt(ws: &Workspace, history: &std::path::Path, input: &str) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_disputes"))
         .args([

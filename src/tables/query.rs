@@ -142,9 +142,14 @@ pub fn result_table(result: &QueryResult, title: &str, unmask: bool, shown: Show
         .schema
         .fields()
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             let name = f.name().as_str();
-            let mut column = Column::new(name, name, name, kind_of(f.data_type()));
+            // In a narrow terminal the columns go from the right: the asker
+            // put the ones that matter first. The first always stays.
+            let importance = if i == 0 { 255 } else { 254 - i.min(253) as u8 };
+            let mut column =
+                Column::new(name, name, name, kind_of(f.data_type())).with_importance(importance);
             column.shows_phones = unmask;
             column
         })
