@@ -55,6 +55,16 @@ impl std::fmt::Display for QueryError {
 
 impl std::error::Error for QueryError {}
 
+impl QueryError {
+    /// A failure that names nothing in the tables.
+    fn plain(message: impl std::fmt::Display) -> QueryError {
+        QueryError {
+            message: message.to_string(),
+            tables: None,
+        }
+    }
+}
+
 /// A statement's answer: its columns and every row, or the first rows and
 /// how many there were in all.
 pub struct QueryResult {
@@ -159,16 +169,14 @@ fn arrow_column(
                 })?,
             )
         }
-        DataType::String => Arc::new(
-            s.str()?
-                .iter()
-                .map(|v| v.map(|v| shown(v, name, unmask)))
-                .collect::<StringArray>(),
-        ),
-        _ => {
-            let s = s.cast(&DataType::String)?;
+        // Text, and anything else as its text.
+        dtype => {
+            let text = match dtype {
+                DataType::String => s.clone(),
+                _ => s.cast(&DataType::String)?,
+            };
             Arc::new(
-                s.str()?
+                text.str()?
                     .iter()
                     .map(|v| v.map(|v| shown(v, name, unmask)))
                     .collect::<StringArray>(),
@@ -205,10 +213,7 @@ fn one_line(text: &str) -> String {
 }
 
 fn engine_failed(e: datafusion::error::DataFusionError) -> QueryError {
-    QueryError {
-        message: one_line(&e.to_string()),
-        tables: None,
-    }
+    QueryError::plain(one_line(&e.to_string()))
 }
 
 /// The message of a panic inside the engine.
@@ -343,16 +348,8 @@ fn record_batches(
             .iter()
             .map(|c| arrow_column(c, unmask))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| QueryError {
-                message: e.to_string(),
-                tables: None,
-            })?;
-        batches.push(
-            RecordBatch::try_new(schema.clone(), arrays).map_err(|e| QueryError {
-                message: e.to_string(),
-                tables: None,
-            })?,
-        );
+            .map_err(QueryError::plain)?;
+        batches.push(RecordBatch::try_new(schema.clone(), arrays).map_err(QueryError::plain)?);
     }
     Ok((schema, batches))
 }
@@ -379,10 +376,7 @@ impl SqlEngine {
             .worker_threads(threads)
             .thread_stack_size(64 << 20)
             .build()
-            .map_err(|e| QueryError {
-                message: e.to_string(),
-                tables: None,
-            })?;
+            .map_err(QueryError::plain)?;
         let config = SessionConfig::new()
             .with_target_partitions(threads)
             .with_information_schema(false);
@@ -442,17 +436,11 @@ impl SqlEngine {
     /// error, never a crash.
     pub fn run(&self, sql: &str, max_rows: Option<usize>) -> Result<QueryResult, QueryError> {
         if let Some(why) = too_large(sql) {
-            return Err(QueryError {
-                message: why,
-                tables: None,
-            });
+            return Err(QueryError::plain(why));
         }
         let parts = statements(sql);
         if parts.is_empty() {
-            return Err(QueryError {
-                message: Message::QueryEmpty.to_string(),
-                tables: None,
-            });
+            return Err(QueryError::plain(Message::QueryEmpty));
         }
         let quiet = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
@@ -461,18 +449,11 @@ impl SqlEngine {
             for part in &parts {
                 last = Some(self.runtime.block_on(self.one(part, max_rows))?);
             }
-            last.ok_or_else(|| QueryError {
-                message: Message::QueryEmpty.to_string(),
-                tables: None,
-            })
+            last.ok_or_else(|| QueryError::plain(Message::QueryEmpty))
         }));
         std::panic::set_hook(quiet);
-        let result = outcome.unwrap_or_else(|panic| {
-            Err(QueryError {
-                message: panic_text(panic.as_ref()),
-                tables: None,
-            })
-        });
+        let result =
+            outcome.unwrap_or_else(|panic| Err(QueryError::plain(panic_text(panic.as_ref()))));
         result.map_err(|mut e| {
             if names_unknown(&e.message) {
                 e.tables = Some(self.listing());
@@ -545,31 +526,24 @@ pub fn export_parquet(tables: &QueryTables, dir: &Path) -> Result<Vec<String>, Q
     use datafusion::parquet::arrow::ArrowWriter;
     use datafusion::parquet::basic::{Compression, ZstdLevel};
     use datafusion::parquet::file::properties::WriterProperties;
-    let io_failed = |e: std::io::Error| QueryError {
-        message: e.to_string(),
-        tables: None,
-    };
-    let parquet_failed = |e: datafusion::parquet::errors::ParquetError| QueryError {
-        message: e.to_string(),
-        tables: None,
-    };
-    std::fs::create_dir_all(dir).map_err(io_failed)?;
+    std::fs::create_dir_all(dir).map_err(QueryError::plain)?;
     let mut written = Vec::new();
     let mut script = String::from(DUCKDB_SCRIPT_HEAD);
     for (name, frame) in tables.frames() {
         let (schema, batches) = record_batches(frame, tables.unmask)?;
         let path = dir.join(format!("{name}.parquet"));
         let part = dir.join(format!(".{name}.parquet.part"));
-        let file = std::fs::File::create(&part).map_err(io_failed)?;
+        let file = std::fs::File::create(&part).map_err(QueryError::plain)?;
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .build();
-        let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(parquet_failed)?;
+        let mut writer =
+            ArrowWriter::try_new(file, schema, Some(props)).map_err(QueryError::plain)?;
         for batch in &batches {
-            writer.write(batch).map_err(parquet_failed)?;
+            writer.write(batch).map_err(QueryError::plain)?;
         }
-        writer.close().map_err(parquet_failed)?;
-        std::fs::rename(&part, &path).map_err(io_failed)?;
+        writer.close().map_err(QueryError::plain)?;
+        std::fs::rename(&part, &path).map_err(QueryError::plain)?;
         written.push(path.display().to_string());
         script.push_str(&format!(
             "CREATE OR REPLACE TABLE {} AS SELECT * FROM read_parquet('{name}.parquet');\n",
@@ -577,7 +551,7 @@ pub fn export_parquet(tables: &QueryTables, dir: &Path) -> Result<Vec<String>, Q
         ));
     }
     let script_path = dir.join("duckdb.sql");
-    crate::render::write_atomic(&script_path, script.as_bytes()).map_err(io_failed)?;
+    crate::render::write_atomic(&script_path, script.as_bytes()).map_err(QueryError::plain)?;
     written.push(script_path.display().to_string());
     Ok(written)
 }
