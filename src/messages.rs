@@ -352,6 +352,17 @@ pub enum Message {
         tables: Option<String>,
     },
     QueryEmpty,
+    /// A result cut to its first rows; `at_prompt` says how to see all there.
+    QueryRowsHidden {
+        kept: usize,
+        hidden: usize,
+        all: usize,
+        at_prompt: bool,
+    },
+    /// The prompt's greeting, with where its history is kept.
+    QueryPromptBanner {
+        history: Option<String>,
+    },
     QueryTooLarge {
         terms: usize,
         depth: usize,
@@ -839,6 +850,32 @@ impl Message {
                 format!("查询失败：{detail}"),
                 format!("the query failed: {detail}"),
             ),
+            QueryRowsHidden {
+                kept,
+                hidden,
+                all,
+                at_prompt: false,
+            } => t(
+                format!("只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；--max-rows 0 显示全部，或用 --format csv / --output 文件 导出全部"),
+                format!("the first {kept} rows shown, {hidden} more not shown ({all} in all); --max-rows 0 shows all, or --format csv / --output FILE exports all"),
+            ),
+            QueryRowsHidden {
+                kept,
+                hidden,
+                all,
+                at_prompt: true,
+            } => t(
+                format!("只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；.rows 0 显示全部，或加 LIMIT 只取需要的行"),
+                format!("the first {kept} rows shown, {hidden} more not shown ({all} in all); .rows 0 shows all, or add a LIMIT"),
+            ),
+            QueryPromptBanner { history } => {
+                let zh = history.clone().unwrap_or_else(|| "不保存".to_string());
+                let en = history.clone().unwrap_or_else(|| "not kept".to_string());
+                t(
+                    format!("disputes query：对 mediation、hotline、regions、rejects、files 五张表的 SQL 查询。语句以 ; 结束，可以分几行输入；.schema 列出各列，.rows N 设置显示行数，.quit 退出。\n历史记录：{zh}（其中的电话号码已遮蔽）"),
+                    format!("disputes query: SQL over mediation, hotline, regions, rejects, files. End statements with ; (they may span lines); .schema lists columns, .rows N sets rows shown, .quit leaves.\nhistory: {en} (phone numbers masked)"),
+                )
+            }
             QueryEmpty => t(
                 "没有要执行的 SQL 语句".into(),
                 "there is no SQL statement to run".into(),

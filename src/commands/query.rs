@@ -102,19 +102,10 @@ fn prompt(engine: &SqlEngine, args: &QueryArgs) -> Result<ExitCode> {
         colour: false,
         width: super::terminal_width(true),
     };
-    let shown_history = history.as_ref().map_or_else(
-        || pick("不保存", "not kept").to_string(),
-        |p| p.display().to_string(),
-    );
     eprintln!(
         "{}",
-        match args.output.lang {
-            disputes::Lang::Zh => format!(
-                "disputes query：对 mediation、hotline、regions、rejects、files 五张表的 SQL 查询。语句以 ; 结束，可以分几行输入；.schema 列出各列，.rows N 设置显示行数，.quit 退出。\n历史记录：{shown_history}（其中的电话号码已遮蔽）"
-            ),
-            disputes::Lang::En => format!(
-                "disputes query: SQL over mediation, hotline, regions, rejects, files. End statements with ; (they may span lines); .schema lists columns, .rows N sets rows shown, .quit leaves.\nhistory: {shown_history} (phone numbers masked)"
-            ),
+        Message::QueryPromptBanner {
+            history: history.as_ref().map(|p| p.display().to_string()),
         }
     );
     let mut rows = PROMPT_ROWS;

@@ -175,20 +175,15 @@ pub fn result_table(result: &QueryResult, title: &str, unmask: bool, shown: Show
     let hidden = result.total_rows - rows.len();
     if hidden > 0 {
         let (kept, all) = (rows.len(), result.total_rows);
-        notes.push(match (crate::messages::language(), shown) {
-            (crate::Lang::Zh, Shown::CommandLine) => format!(
-                "只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；--max-rows 0 显示全部，或用 --format csv / --output 文件 导出全部"
-            ),
-            (crate::Lang::Zh, Shown::Prompt) => format!(
-                "只显示前 {kept} 行，另有 {hidden} 行未显示（共 {all} 行）；.rows 0 显示全部，或加 LIMIT 只取需要的行"
-            ),
-            (crate::Lang::En, Shown::CommandLine) => format!(
-                "the first {kept} rows shown, {hidden} more not shown ({all} in all); --max-rows 0 shows all, or --format csv / --output FILE exports all"
-            ),
-            (crate::Lang::En, Shown::Prompt) => format!(
-                "the first {kept} rows shown, {hidden} more not shown ({all} in all); .rows 0 shows all, or add a LIMIT"
-            ),
-        });
+        notes.push(
+            crate::messages::Message::QueryRowsHidden {
+                kept,
+                hidden,
+                all,
+                at_prompt: shown == Shown::Prompt,
+            }
+            .to_string(),
+        );
     }
     Table {
         title: title.to_string(),
