@@ -158,28 +158,29 @@ pub fn check_rows(
             continue;
         }
         let dictionary = cell.and_then(|i| raw.dictionary(i));
-        let (keys, index) = if let Some(dictionary) = dictionary {
+        let (mapping, index) = if let Some(dictionary) = dictionary {
             // Coded by the reader: the row's code is its index.
-            (dictionary.to_vec(), col(spec.name))
+            (parse_distinct(dictionary, spec, regions)?, col(spec.name))
         } else {
-            // Plain text (amounts in other forms): index by distinct text.
-            let distinct = cells.drop_nulls().unique()?;
-            let keys: Vec<String> = distinct
-                .str()?
+            // Plain text (amounts in other forms) is nearly a value per row:
+            // each row's text is parsed where it stands, the k-th non-empty
+            // cell being key k, rather than looked up among distinct texts.
+            let texts = cells.str()?;
+            let mut keys: Vec<&str> = Vec::with_capacity(texts.len() - texts.null_count());
+            let positions: UInt32Chunked = texts
                 .iter()
-                .flatten()
-                .map(str::to_string)
+                .map(|v| {
+                    v.map(|v| {
+                        keys.push(v);
+                        (keys.len() - 1) as u32
+                    })
+                })
                 .collect();
-            let positions: Vec<u32> = (0..keys.len() as u32).collect();
-            let index = col(spec.name).replace_strict(
-                lit(Series::new("".into(), &keys)),
-                lit(Series::new("".into(), positions)),
-                Some(lit(NULL).cast(DataType::UInt32)),
-                Some(DataType::UInt32),
-            );
-            (keys, index)
+            (
+                parse_distinct(&keys, spec, regions)?,
+                lit(positions.into_series()),
+            )
         };
-        let mapping = parse_distinct(keys, spec, regions)?;
         if mapping.height() == 0 {
             // No value in the whole block: every output is null, typed.
             for output in mapping.columns() {
@@ -401,14 +402,14 @@ fn text_dtype() -> DataType {
 /// For a column whose values need parsing, given its distinct texts in
 /// code order: a frame with a row per code holding whether the text is
 /// blank and its parsed value(s) (null when it does not parse).
-fn parse_distinct(
-    keys: Vec<String>,
+fn parse_distinct<K: AsRef<str>>(
+    keys: &[K],
     spec: &ColumnSpec,
     regions: &RegionTable,
 ) -> PolarsResult<DataFrame> {
     let name = spec.name;
     // A cell of spaces only is as empty as an empty one.
-    let blank: Vec<bool> = keys.iter().map(|k| k.trim().is_empty()).collect();
+    let blank: Vec<bool> = keys.iter().map(|k| k.as_ref().trim().is_empty()).collect();
     let blank_col = Column::new(blank_col(name).into(), blank);
     let value_name = value_col(name);
     let value: Column = match spec.ty {
@@ -416,52 +417,63 @@ fn parse_distinct(
         ColumnType::Text => {
             let v: Vec<Option<&str>> = keys
                 .iter()
-                .map(|k| Some(k.trim()).filter(|t| !t.is_empty()))
+                .map(|k| Some(k.as_ref().trim()).filter(|t| !t.is_empty()))
                 .collect();
             Column::new(value_name.into(), v).cast(&text_dtype())?
         }
         ColumnType::Enum(e) => {
-            let v: Vec<Option<&str>> = keys.iter().map(|k| e.parse(k)).collect();
+            let v: Vec<Option<&str>> = keys.iter().map(|k| e.parse(k.as_ref())).collect();
             Column::new(value_name.into(), v).cast(&text_dtype())?
         }
         ColumnType::Date => {
             let v: Vec<Option<i32>> = keys
                 .iter()
-                .map(|k| parse::parse_date(k).map(|d| (d - epoch()).num_days() as i32))
+                .map(|k| parse::parse_date(k.as_ref()).map(|d| (d - epoch()).num_days() as i32))
                 .collect();
             Column::new(value_name.into(), v).cast(&DataType::Date)?
         }
         ColumnType::DateTime => {
             let v: Vec<Option<i64>> = keys
                 .iter()
-                .map(|k| parse::parse_datetime(k).map(|d| d.and_utc().timestamp_millis()))
+                .map(|k| parse::parse_datetime(k.as_ref()).map(|d| d.and_utc().timestamp_millis()))
                 .collect();
             Column::new(value_name.into(), v)
                 .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
         }
         ColumnType::Count => {
-            let v: Vec<Option<i64>> = keys.iter().map(|k| parse::parse_integer(k)).collect();
+            let v: Vec<Option<i64>> = keys
+                .iter()
+                .map(|k| parse::parse_integer(k.as_ref()))
+                .collect();
             Column::new(value_name.into(), v)
         }
         ColumnType::Amount => {
-            let v: Vec<Option<f64>> = keys.iter().map(|k| parse::parse_decimal(k)).collect();
+            let v: Vec<Option<f64>> = keys
+                .iter()
+                .map(|k| parse::parse_decimal(k.as_ref()))
+                .collect();
             Column::new(value_name.into(), v)
         }
         ColumnType::Phone => {
             let v: Vec<Option<String>> = keys
                 .iter()
-                .map(|k| Some(parse::phone_digits(k)).filter(|d| !d.is_empty()))
+                .map(|k| Some(parse::phone_digits(k.as_ref())).filter(|d| !d.is_empty()))
                 .collect();
             Column::new(value_name.into(), v)
         }
         ColumnType::Region(Level::Prefecture) => {
-            let v: Vec<Option<u32>> = keys.iter().map(|k| regions.lookup_prefecture(k)).collect();
+            let v: Vec<Option<u32>> = keys
+                .iter()
+                .map(|k| regions.lookup_prefecture(k.as_ref()))
+                .collect();
             Column::new(value_name.into(), v)
         }
         ColumnType::Region(Level::County) => {
             // kind: 0 a county, 1 a prefecture-level unit, 2 "no county"; null unknown.
-            let matches: Vec<Option<CountyMatch>> =
-                keys.iter().map(|k| regions.lookup_county(k)).collect();
+            let matches: Vec<Option<CountyMatch>> = keys
+                .iter()
+                .map(|k| regions.lookup_county(k.as_ref()))
+                .collect();
             let code: Vec<Option<u32>> = matches
                 .iter()
                 .map(|m| match *m {
