@@ -13,7 +13,7 @@
 //! written whole and renamed into place, never changed after, so a mapped
 //! file stays valid.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -240,13 +240,27 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
         sources: Vec::new(),
     };
     for (i, s) in sources.iter().enumerate() {
-        let mut bytes = Vec::new();
         // One chunk: blocks read apart carry categoricals the IPC writer
         // cannot put in one file chunk by chunk.
         let mut frame = s.accepted.clone();
         frame.rechunk_mut();
-        IpcWriter::new(&mut bytes).finish(&mut frame).map_err(io)?;
-        crate::render::write_atomic_private_unsynced(&ipc_path(dir, key, i), &bytes)?;
+        // Streamed to an owner-only temporary file and renamed into place,
+        // not encoded whole into memory first (that copy added 0.6 GB to
+        // the peak on 5M rows).
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+            IpcWriter::new(&mut out).finish(&mut frame).map_err(io)?;
+            out.flush()?;
+        }
+        drop(frame);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        tmp.persist(ipc_path(dir, key, i)).map_err(|e| e.error)?;
         entry.sources.push(CachedSource {
             kind: s.kind.name().to_string(),
             path: s.account.path.clone(),
