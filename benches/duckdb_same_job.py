@@ -1,0 +1,274 @@
+r"""DuckDB doing the same job as `disputes rates --no-cache --year YEAR --format csv`.
+
+    python3 benches/duckdb_same_job.py FILE YEAR > rates.csv
+
+`benches/run.sh` times it as "duckdb, disputes' job" beside `disputes rates
+--no-cache --mediation FILE --year YEAR --format csv` on the files named in
+SAME_JOB (the 5M-row file, long and short cells). Unlike `duckdb_rates.py`
+(three columns, no checks) it reads every column as text and applies the
+row rules of docs/data-format.md before it counts, so both sides do the
+same work. It prints the rates table as the tool's CSV does
+(`same_job_rules.write_rates`): every prefecture, then the province total.
+
+How: one pass over the file (DuckDB's reader, 2 threads) keeps, per row,
+its order, case id, typed values and whether a rule rejects it. Region,
+enum and date cells (2023-06-01, 20230601) are looked up as written in tables built from the
+tool's own (benches/same_job_rules.py), and normalised (width, spaces,
+case) only when not found; plain numbers are cast. As the tool does, every
+other date or number text is parsed once per distinct text, by SQL macros
+that follow src/ingest/parse.rs. The date and number rules, the merge by
+case id and the per-prefecture sums then run on the typed rows.
+
+Checked (as src/ingest/validate.rs, parse.rs, merge.rs and analysis/rates.rs):
+- header names and Chinese aliases (spaces and full-width forms ignored),
+  any column order, optional columns absent, extra columns ignored;
+- a row with the wrong number of cells, or bytes that are not UTF-8, is
+  set aside (DuckDB's ignore_errors); a total row (合计/总计/小计 in its first
+  non-blank cell) is set aside;
+- case_id required, width-folded and trimmed; an id in scientific notation
+  (case_id or hotline_ticket_id) rejects the row, and so does a re-saved
+  round id (12+ digits ending 00000) where most ids of the column are not;
+- channel, outcome, source: every accepted spelling, case/width/space
+  insensitive; prefecture and county: names, short names, historic names,
+  former codes, 6-digit codes, 湖北省 in front, 武汉市江岸区, 市本级, a
+  county repeating its prefecture-level unit; a county outside its
+  prefecture rejects the row;
+- dates in every form of parse.rs: 2023-06-01, 2023/6/1, 2023.6.1,
+  2023年6月1日, 20230601, 23-12-20, 23年12月20日, Excel serials (1900 leap bug
+  included), a time after the date, full-width digits, 1900..2100 only;
+- amounts as parse_decimal reads them (1,234.50, ¥800, 800元, thousands
+  groups only), 0..1e9; workers a whole number 1..100000;
+- closed_on required unless pending and empty when pending; closed_on not
+  before received_on; settled_yuan only on successful cases; dispute_type
+  required;
+- merge by case id: a closed copy beats a pending one, otherwise the copy
+  read later wins (same values: either copy, the same figures);
+- the table: received (by received_on), closed/successes/failures/
+  withdrawn (by closed_on), decided, success_rate, Wilson 95% interval,
+  pending_at_end, amount_yuan/amount_cases/settled_yuan (sums in fen),
+  workers; every prefecture shown, the province total last.
+
+Left out (rare, or costly to copy exactly):
+- p_value, p_adjusted, verdict, shrunken_rate/low/high and rank: tests on
+  the 18 finished rows, not row work (see same_job_rules.RATES_COLUMNS);
+- GBK/GB18030 and UTF-16 files, tab or semicolon separators, title rows
+  above the header (the header must be line 1), workbooks;
+- the tool's lenient quoting: from a quote that does not close on its line
+  DuckDB reads on to the next quote in the file (to its end if there is
+  none) and sets that whole span aside, where the tool sets aside the one
+  line; text after a closing quote is an error row here, kept there;
+- the re-saved id rule is judged over the whole file, not per 32 MiB block;
+- a quoted 合计 cell is a total row here but not in the tool (which looks at
+  the raw cell, quote included): such rows break other rules there anyway.
+"""
+import sys
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import same_job_rules as R  # noqa: E402
+
+
+def q(text):
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+path, year = sys.argv[1], int(sys.argv[2])
+names = R.column_names(path)  # the file's columns as spec names, in file order
+con = duckdb.connect()
+con.execute("SET threads TO 2")
+# Keep the small look-up tables on the build side of every join (DuckDB
+# otherwise builds some hash tables from the CSV side, at twice the time).
+con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+
+
+def table(name, columns, rows):
+    """A look-up table from Python rows (passed as lists, unnested)."""
+    picks = ", ".join(f"unnest(${i + 1}) AS {c}" for i, c in enumerate(columns))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {picks}", [list(c) for c in zip(*rows)])
+
+
+# Normalised spelling -> code. A county cell maps to the prefecture it
+# implies (its parent, or itself for a prefecture-level unit), 0 for "no county".
+prefectures, prefecture_keys, county_rows = R.regions()
+table("prefecture_lk", ["k", "code"], prefecture_keys)
+table("county_lk", ["k", "implied"],
+      [(k, parent if kind < 2 else 0) for k, kind, _, parent in county_rows])
+for column in ["channel", "source", "outcome"]:
+    keys = {}
+    for k, code in R.enum_keys(column):
+        keys.setdefault(k, code)  # the first value that spells it, as EnumSpec::parse
+    table(f"{column}_lk", ["k", "code"], keys.items())
+
+# Every date the tool accepts (1900..2100) as 2023-06-01 and as 20230601 -> its value.
+con.execute("""CREATE TEMP TABLE date_lk AS
+  WITH days AS (SELECT CAST(d AS DATE) AS d
+                FROM range(DATE '1900-01-01', DATE '2101-01-01', INTERVAL 1 DAY) t(d))
+  SELECT strftime(d, '%Y-%m-%d') AS k, d FROM days
+  UNION ALL SELECT strftime(d, '%Y%m%d'), d FROM days""")
+
+# Cell parsers for what the look-ups do not find as written. CASE, AND and
+# OR evaluate a branch only for the rows that reach it, so the slow forms
+# cost nothing on a file without them. (trim with a set of characters is
+# slow in DuckDB, hence the cheap tests in front of it.)
+WS = "(" + " || ".join(f"chr({ord(c)})" for c in R.WS) + ")"  # control characters as chr()
+NON_BLANK = "[^" + R.WS_CLASS[1:]
+CHANGED_BY_SPELLING = R.WS_CLASS[:-1] + r"\x{FF01}-\x{FF5E}]"
+for macro in [
+    f"nb(s) AS CASE WHEN unicode(s) BETWEEN 33 AND 126 OR unicode(s) > 12288 THEN s "
+    f"WHEN regexp_matches(s, {q(NON_BLANK)}) THEN s END",  # non-blank, else NULL
+    # parse.rs `fold`: trimmed, full-width ASCII as ASCII
+    f"fold(s) AS trim(CASE WHEN regexp_matches(s, {q(R.NEEDS_FOLD)}) "
+    f"THEN translate(s, {q(R.FULL_WIDTH)}, {q(R.ASCII)}) ELSE s END, {WS})",
+    "ident(s) AS CASE WHEN regexp_full_match(s, '[!-~]+') THEN s ELSE nullif(fold(s), '') END",
+    # region keys: no white space, full width folded; enum keys also lower case
+    f"spelling(s) AS CASE WHEN regexp_matches(s, {q(CHANGED_BY_SPELLING)}) "
+    f"THEN translate(s, {q(R.FULL_WIDTH[:-1])} || {WS}, {q(R.ASCII[:-1])}) ELSE s END",
+    "token(s) AS lower(spelling(s))",
+    f"total(f) AS coalesce(contains(f, '计') AND regexp_matches(f, {q(R.TOTAL_ROW)}), false)",
+    "mkdate(y, m, d) AS CASE WHEN y BETWEEN 1900 AND 2100 "
+    "THEN try_cast(printf('%04d-%02d-%02d', y, m, d) AS DATE) END",
+    # Excel serial day numbers: 1 = 1900-01-01, 60 = the 1900-02-29 that never was
+    "serial(n) AS CASE WHEN n >= 1 AND n = floor(n) AND n <> 60 THEN CAST(CASE WHEN n < 60 "
+    "THEN DATE '1899-12-31' ELSE DATE '1899-12-30' END + CAST(n AS INTEGER) AS DATE) END",
+    # g: the groups of R.YMD; the separators must agree as split_ymd has them
+    f"ymd(g) AS CASE WHEN NOT regexp_matches(g.rest, {q(R.TIME_TAIL)}) THEN NULL "
+    "WHEN g.y8 <> '' THEN mkdate(g.y8::INT, g.m8::INT, g.d8::INT) "
+    "WHEN g.y <> '' AND ((g.s1 = '年' AND g.s2 = '月') OR (g.s1 = g.s2 AND g.s1 <> '年' "
+    "AND g.ri = '')) AND (length(g.y) = 4 OR g.s1 <> '.') "
+    "THEN mkdate(g.y::INT + CASE WHEN length(g.y) = 2 THEN 2000 ELSE 0 END, g.m::INT, g.d::INT) END",
+    f"pdate(s) AS CASE WHEN regexp_matches(fold(s), {q(R.SERIAL)}) "
+    f"THEN serial(CAST(fold(s) AS DOUBLE)) "
+    f"WHEN s IS NOT NULL THEN ymd(regexp_extract(fold(s), {q(R.YMD)}, {R.YMD_GROUPS})) END",
+    # parse_decimal: ¥ in front, 元 behind, commas in thousands groups only
+    f"pdec(t) AS CASE WHEN regexp_matches(t, {q(R.DECIMAL)}) "
+    "THEN try_cast(replace(t, ',', '') AS DOUBLE) END",
+    f"pnum(s) AS pdec(trim(regexp_replace(regexp_replace(fold(s), '^[¥￥]+', ''), '元+$', ''), {WS}))",
+    "given(value, s) AS value IS NOT NULL OR nb(s) IS NOT NULL",
+]:
+    con.execute(f"CREATE TEMP MACRO {macro}")
+
+
+def lookup(alias, table, cell, key):
+    """Joins that find a cell as written, else (only then) by its normalised key."""
+    return (f"LEFT JOIN {table} {alias}1 ON {alias}1.k = c.{cell}\n"
+            f"LEFT JOIN {table} {alias}2 ON {alias}2.k = "
+            f"CASE WHEN {alias}1.k IS NULL THEN {key}(c.{cell}) END\n")
+
+
+# One pass: every row's order, id, what the look-ups found, whether a rule
+# about those cells rejects it, and the text of the date and number cells
+# that the fast paths did not read (NULL elsewhere).
+absent = "".join(f", NULL::VARCHAR AS {n}" for n, _, _ in R.MEDIATION_COLUMNS if n not in names)
+columns = "{" + ", ".join(f"{q(n)}: 'VARCHAR'" for n in names) + "}"
+source = (f"read_csv({q(path)}, header = true, auto_detect = false, columns = {columns}, "
+          "delim = ',', quote = '\"', escape = '\"', ignore_errors = true)")
+first_cell = "coalesce(" + ", ".join(f"nb(c.{n})" for n in names) + ")"
+
+
+def plain(cell, name):
+    """A plain number (1234, 1234.5) cast, and the text of any other cell."""
+    return (f"CASE WHEN regexp_full_match(c.{cell}, '[0-9]+(\\.[0-9]*)?') "
+            f"THEN CAST(c.{cell} AS DOUBLE) END AS {name}, "
+            f"CASE WHEN {name} IS NULL THEN c.{cell} END AS {name}_text")
+
+
+con.execute(f"""
+CREATE TEMP TABLE typed AS
+WITH raw AS (SELECT row_number() OVER () AS rn, *{absent} FROM {source})
+SELECT c.rn, total({first_cell}) AS structural,
+       ident(c.case_id) AS cid, regexp_matches(cid, {q(R.RESAVED_ID)}) AS cid_round,
+       ident(c.hotline_ticket_id) AS hid, regexp_matches(hid, {q(R.RESAVED_ID)}) AS hid_round,
+       coalesce(p1.code, p2.code) AS prefecture_code, coalesce(o1.code, o2.code) AS outcome_code,
+       coalesce(k1.implied, k2.implied) AS county_prefecture,
+       coalesce(structural OR cid IS NULL OR regexp_matches(cid, {q(R.MANGLED_ID)})
+         OR regexp_matches(hid, {q(R.MANGLED_ID)}) OR coalesce(ch1.code, ch2.code) IS NULL
+         OR prefecture_code IS NULL OR outcome_code IS NULL OR nb(c.dispute_type) IS NULL
+         OR ((k1.k IS NOT NULL OR spelling(c.county) <> '') AND (county_prefecture IS NULL
+             OR (county_prefecture <> 0 AND county_prefecture <> prefecture_code)))
+         OR (s1.k IS NULL AND token(c.source) <> '' AND s2.code IS NULL), false) AS early_bad,
+       r.d AS received, CASE WHEN r.k IS NULL THEN c.received_on END AS received_text,
+       d.d AS closed, CASE WHEN d.k IS NULL THEN c.closed_on END AS closed_text,
+       {plain('workers_involved', 'workers')}, {plain('amount_yuan', 'amount')},
+       {plain('settled_yuan', 'settled')}
+FROM raw c
+{lookup('ch', 'channel_lk', 'channel', 'token')}
+{lookup('p', 'prefecture_lk', 'prefecture', 'spelling')}
+{lookup('k', 'county_lk', 'county', 'spelling')}
+{lookup('s', 'source_lk', 'source', 'token')}
+{lookup('o', 'outcome_lk', 'outcome', 'token')}
+LEFT JOIN date_lk r ON r.k = c.received_on
+LEFT JOIN date_lk d ON d.k = c.closed_on
+""")
+# The other date and number texts: each distinct one parsed once.
+con.execute("""CREATE TEMP TABLE text_dates AS SELECT v, pdate(v) AS d FROM (
+  SELECT received_text AS v FROM typed UNION SELECT closed_text FROM typed) WHERE v IS NOT NULL""")
+con.execute("""CREATE TEMP TABLE text_numbers AS SELECT v, pnum(v) AS n FROM (
+  SELECT workers_text AS v FROM typed UNION SELECT amount_text FROM typed
+  UNION SELECT settled_text FROM typed) WHERE v IS NOT NULL""")
+
+# Re-saved ids (1.23512E+11 saved again as 123512000000) are rejected only
+# in a column whose other ids mostly are not round.
+round_c, other_c, round_h, other_h = con.execute("""
+  SELECT count(*) FILTER (cid_round), count(*) FILTER (NOT cid_round),
+         count(*) FILTER (hid_round), count(*) FILTER (NOT hid_round)
+  FROM typed WHERE NOT structural""").fetchone()
+keep = "NOT bad"
+if round_c and other_c > round_c:
+    keep += " AND NOT coalesce(cid_round, false)"
+if round_h and other_h > round_h:
+    keep += " AND NOT coalesce(hid_round, false)"
+
+# The rules on dates and numbers; the merge by case id (a closed copy beats
+# a pending one, else the later copy wins); the per-prefecture sums.
+start, end = f"DATE '{year}-01-01'", f"DATE '{year}-12-31'"
+rows = con.execute(f"""
+WITH parsed AS (
+  SELECT t.* REPLACE (coalesce(t.received, rd.d) AS received, coalesce(t.closed, cd.d) AS closed,
+                      coalesce(t.workers, wn.n) AS workers, coalesce(t.amount, an.n) AS amount,
+                      coalesce(t.settled, sn.n) AS settled)
+  FROM typed t
+  LEFT JOIN text_dates rd ON rd.v = t.received_text
+  LEFT JOIN text_dates cd ON cd.v = t.closed_text
+  LEFT JOIN text_numbers wn ON wn.v = t.workers_text
+  LEFT JOIN text_numbers an ON an.v = t.amount_text
+  LEFT JOIN text_numbers sn ON sn.v = t.settled_text),
+checked AS (
+  SELECT *, coalesce(early_bad OR received IS NULL
+    OR (closed IS NULL AND nb(closed_text) IS NOT NULL)
+    OR (given(workers, workers_text) AND (workers IS NULL OR workers <> floor(workers)
+                                          OR workers < 1 OR workers > {R.MAX_WORKERS}))
+    OR (given(amount, amount_text) AND (amount IS NULL OR amount < 0 OR amount > {R.MAX_AMOUNT}))
+    OR (given(settled, settled_text) AND (settled IS NULL OR settled < 0
+                                          OR settled > {R.MAX_AMOUNT} OR outcome_code <> 'success'))
+    OR (outcome_code <> 'pending' AND NOT given(closed, closed_text))
+    OR (outcome_code = 'pending' AND given(closed, closed_text))
+    OR closed < received, false) AS bad
+  FROM parsed),
+kept AS (
+  SELECT arg_max({{'prefecture': prefecture_code, 'outcome': outcome_code, 'received': received,
+                   'closed': closed, 'amount': amount, 'settled': settled,
+                   'workers': CAST(workers AS BIGINT)}},
+                 CASE WHEN outcome_code <> 'pending' THEN rn + 1099511627776 ELSE rn END) AS r
+  FROM checked WHERE {keep} GROUP BY cid),
+rows AS (SELECT r.*, r.closed BETWEEN {start} AND {end} AND r.outcome <> 'pending' AS closed_in
+         FROM kept)
+SELECT prefecture,
+       count(*) FILTER (received BETWEEN {start} AND {end}) AS received,
+       count(*) FILTER (closed_in AND outcome = 'success') AS successes,
+       count(*) FILTER (closed_in AND outcome = 'failure') AS failures,
+       count(*) FILTER (closed_in AND outcome = 'withdrawn') AS withdrawn,
+       count(*) FILTER (received <= {end} AND (outcome = 'pending' OR closed > {end}))
+         AS pending_at_end,
+       sum(CAST(round(coalesce(amount, 0) * 100) AS BIGINT)) FILTER (closed_in) AS amount_fen,
+       count(amount) FILTER (closed_in) AS amount_cases,
+       sum(CAST(round(coalesce(settled, 0) * 100) AS BIGINT))
+         FILTER (closed_in AND outcome = 'success') AS settled_fen,
+       sum(coalesce(workers, 0)) FILTER (closed_in) AS workers
+FROM rows GROUP BY prefecture
+""")
+columns = [d[0] for d in rows.description]
+sums = {r[0]: dict(zip(columns, r)) for r in rows.fetchall()}
+R.write_rates(prefectures, sums)
