@@ -10,14 +10,16 @@ row rules of docs/data-format.md before it counts, so both sides do the
 same work. It prints the rates table as the tool's CSV does
 (`same_job_rules.write_rates`): every prefecture, then the province total.
 
-How: one pass over the file (DuckDB's reader, 2 threads) keeps, per row,
-its order, case id, typed values and whether a rule rejects it. Region,
-enum and date cells (2023-06-01, 20230601) are looked up as written in tables built from the
-tool's own (benches/same_job_rules.py), and normalised (width, spaces,
-case) only when not found; plain numbers are cast. As the tool does, every
-other date or number text is parsed once per distinct text, by SQL macros
-that follow src/ingest/parse.rs. The date and number rules, the merge by
-case id and the per-prefecture sums then run on the typed rows.
+How: one pass over the file (DuckDB's reader, 2 threads) into a table whose
+rowid keeps the file's order: per row its case id, typed values and
+whether a rule on its region/enum/id cells rejects it. Region and enum
+cells are looked up as written, and normalised (width, spaces, case) only
+when not found, in ENUM types built from the tool's tables
+(benches/same_job_rules.py); dates written 2023-06-01 or 20230601 and
+plain numbers are cast. As the tool does, every other date or number text
+is parsed once per distinct text, by SQL macros that follow
+src/ingest/parse.rs. The date and number rules, the merge by case id and
+the per-prefecture sums then run on the typed rows.
 
 Checked (as src/ingest/validate.rs, parse.rs, merge.rs and analysis/rates.rs):
 - header names and Chinese aliases (spaces and full-width forms ignored),
@@ -75,50 +77,27 @@ def q(text):
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def sql_list(values):
+    return "[" + ", ".join(q(v) if isinstance(v, str) else str(v) for v in values) + "]"
+
+
 path, year = sys.argv[1], int(sys.argv[2])
 names = R.column_names(path)  # the file's columns as spec names, in file order
 con = duckdb.connect()
 con.execute("SET threads TO 2")
-# Keep the small look-up tables on the build side of every join (DuckDB
-# otherwise builds some hash tables from the CSV side, at twice the time).
-con.execute("SET disabled_optimizers = 'build_side_probe_side'")
 
-
-def table(name, columns, rows):
-    """A look-up table from Python rows (passed as lists, unnested)."""
-    picks = ", ".join(f"unnest(${i + 1}) AS {c}" for i, c in enumerate(columns))
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {picks}", [list(c) for c in zip(*rows)])
-
-
-# Normalised spelling -> code. A county cell maps to the prefecture it
-# implies (its parent, or itself for a prefecture-level unit), 0 for "no county".
-prefectures, prefecture_keys, county_rows = R.regions()
-table("prefecture_lk", ["k", "code"], prefecture_keys)
-table("county_lk", ["k", "implied"],
-      [(k, parent if kind < 2 else 0) for k, kind, _, parent in county_rows])
-for column in ["channel", "source", "outcome"]:
-    keys = {}
-    for k, code in R.enum_keys(column):
-        keys.setdefault(k, code)  # the first value that spells it, as EnumSpec::parse
-    table(f"{column}_lk", ["k", "code"], keys.items())
-
-# Every date the tool accepts (1900..2100) as 2023-06-01 and as 20230601 -> its value.
-con.execute("""CREATE TEMP TABLE date_lk AS
-  WITH days AS (SELECT CAST(d AS DATE) AS d
-                FROM range(DATE '1900-01-01', DATE '2101-01-01', INTERVAL 1 DAY) t(d))
-  SELECT strftime(d, '%Y-%m-%d') AS k, d FROM days
-  UNION ALL SELECT strftime(d, '%Y%m%d'), d FROM days""")
-
-# Cell parsers for what the look-ups do not find as written. CASE, AND and
-# OR evaluate a branch only for the rows that reach it, so the slow forms
-# cost nothing on a file without them. (trim with a set of characters is
-# slow in DuckDB, hence the cheap tests in front of it.)
+# Cell parsers, as SQL macros. CASE, AND, OR and coalesce evaluate an
+# argument only for the rows that reach it, so the slow forms cost nothing
+# on a file without them. (trim with a set of characters is slow in DuckDB,
+# hence the cheap tests in front of it.)
 WS = "(" + " || ".join(f"chr({ord(c)})" for c in R.WS) + ")"  # control characters as chr()
 NON_BLANK = "[^" + R.WS_CLASS[1:]
 CHANGED_BY_SPELLING = R.WS_CLASS[:-1] + r"\x{FF01}-\x{FF5E}]"
+PLAIN_NUMBER = r"'[0-9]+(\.[0-9]*)?'"
 for macro in [
-    f"nb(s) AS CASE WHEN unicode(s) BETWEEN 33 AND 126 OR unicode(s) > 12288 THEN s "
-    f"WHEN regexp_matches(s, {q(NON_BLANK)}) THEN s END",  # non-blank, else NULL
+    # non-blank (else NULL): a first character that is surely not a space, or a regex
+    "nb(s) AS CASE WHEN unicode(s) BETWEEN 33 AND 126 OR unicode(s) > 12288 THEN s "
+    f"WHEN regexp_matches(s, {q(NON_BLANK)}) THEN s END",
     # parse.rs `fold`: trimmed, full-width ASCII as ASCII
     f"fold(s) AS trim(CASE WHEN regexp_matches(s, {q(R.NEEDS_FOLD)}) "
     f"THEN translate(s, {q(R.FULL_WIDTH)}, {q(R.ASCII)}) ELSE s END, {WS})",
@@ -127,7 +106,11 @@ for macro in [
     f"spelling(s) AS CASE WHEN regexp_matches(s, {q(CHANGED_BY_SPELLING)}) "
     f"THEN translate(s, {q(R.FULL_WIDTH[:-1])} || {WS}, {q(R.ASCII[:-1])}) ELSE s END",
     "token(s) AS lower(spelling(s))",
-    f"total(f) AS coalesce(contains(f, '计') AND regexp_matches(f, {q(R.TOTAL_ROW)}), false)",
+    # f: the first non-empty cell; `exact`: the first non-blank one, needed only
+    # when f may start with a space
+    "total(f, exact) AS CASE WHEN unicode(f) BETWEEN 33 AND 126 OR unicode(f) > 12288 "
+    f"THEN contains(f, '计') AND regexp_matches(f, {q(R.TOTAL_ROW)}) "
+    f"ELSE coalesce(regexp_matches(exact, {q(R.TOTAL_ROW)}), false) END",
     "mkdate(y, m, d) AS CASE WHEN y BETWEEN 1900 AND 2100 "
     "THEN try_cast(printf('%04d-%02d-%02d', y, m, d) AS DATE) END",
     # Excel serial day numbers: 1 = 1900-01-01, 60 = the 1900-02-29 that never was
@@ -138,69 +121,88 @@ for macro in [
     "WHEN g.y8 <> '' THEN mkdate(g.y8::INT, g.m8::INT, g.d8::INT) "
     "WHEN g.y <> '' AND ((g.s1 = '年' AND g.s2 = '月') OR (g.s1 = g.s2 AND g.s1 <> '年' "
     "AND g.ri = '')) AND (length(g.y) = 4 OR g.s1 <> '.') "
-    "THEN mkdate(g.y::INT + CASE WHEN length(g.y) = 2 THEN 2000 ELSE 0 END, g.m::INT, g.d::INT) END",
+    "THEN mkdate(g.y::INT + CASE WHEN length(g.y) = 2 THEN 2000 ELSE 0 END, "
+    "g.m::INT, g.d::INT) END",
     f"pdate(s) AS CASE WHEN regexp_matches(fold(s), {q(R.SERIAL)}) "
-    f"THEN serial(CAST(fold(s) AS DOUBLE)) "
+    "THEN serial(CAST(fold(s) AS DOUBLE)) "
     f"WHEN s IS NOT NULL THEN ymd(regexp_extract(fold(s), {q(R.YMD)}, {R.YMD_GROUPS})) END",
     # parse_decimal: ¥ in front, 元 behind, commas in thousands groups only
     f"pdec(t) AS CASE WHEN regexp_matches(t, {q(R.DECIMAL)}) "
     "THEN try_cast(replace(t, ',', '') AS DOUBLE) END",
-    f"pnum(s) AS pdec(trim(regexp_replace(regexp_replace(fold(s), '^[¥￥]+', ''), '元+$', ''), {WS}))",
+    "pnum(s) AS pdec(trim(regexp_replace(regexp_replace(fold(s), '^[¥￥]+', ''), '元+$', ''), "
+    f"{WS}))",
     "given(value, s) AS value IS NOT NULL OR nb(s) IS NOT NULL",
 ]:
     con.execute(f"CREATE TEMP MACRO {macro}")
 
 
-def lookup(alias, table, cell, key):
-    """Joins that find a cell as written, else (only then) by its normalised key."""
-    return (f"LEFT JOIN {table} {alias}1 ON {alias}1.k = c.{cell}\n"
-            f"LEFT JOIN {table} {alias}2 ON {alias}2.k = "
-            f"CASE WHEN {alias}1.k IS NULL THEN {key}(c.{cell}) END\n")
+def lookup(name, mapping, key):
+    """`name_of(cell)`: the value of a cell found in `mapping` as written, else
+    (only then) by its normalised key `key(cell)`; NULL if neither. The keys
+    are an ENUM type, so a look-up is a cast: no join, and the pass stays
+    parallel and in file order."""
+    con.execute(f"CREATE TYPE {name}_key AS ENUM ({', '.join(q(k) for k in mapping)})")
+    con.execute(f"CREATE TEMP MACRO {name}_of(s) AS {sql_list(mapping.values())}"
+                f"[enum_code(coalesce(try_cast(s AS {name}_key), "
+                f"try_cast({key}(s) AS {name}_key)))::INT + 1]")
 
 
-# One pass: every row's order, id, what the look-ups found, whether a rule
-# about those cells rejects it, and the text of the date and number cells
-# that the fast paths did not read (NULL elsewhere).
+prefectures, prefecture_keys, county_rows = R.regions()
+lookup("prefecture", dict(prefecture_keys), "spelling")
+# A county cell maps to the prefecture it implies (its parent, or itself for
+# a prefecture-level unit), 0 for "no county".
+lookup("county", {k: parent if kind < 2 else 0 for k, kind, _, parent in county_rows}, "spelling")
+for column in ["channel", "source", "outcome"]:
+    keys = {}
+    for k, code in R.enum_keys(column):
+        keys.setdefault(k, code)  # the first value that spells it, as EnumSpec::parse
+    lookup(column, keys, "token")
+# Dates as 2023-06-01 or 20230601, years 1900..2100: read by a cast. (Not an
+# ENUM: a cast that misses one of 146,000 members is slow.)
+YEAR = "(19[0-9]{2}|20[0-9]{2}|2100)"
+con.execute(f"CREATE TEMP MACRO date_of(s) AS CASE "
+            f"WHEN regexp_full_match(s, '{YEAR}-[0-9]{{2}}-[0-9]{{2}}') THEN try_cast(s AS DATE) "
+            f"WHEN regexp_full_match(s, '{YEAR}[0-9]{{4}}') "
+            "THEN try_cast(s[1:4] || '-' || s[5:6] || '-' || s[7:8] AS DATE) END")
+
+# One pass, parallel and in file order (a table made from one scan keeps its
+# rows' order in rowid): per row its id, what the look-ups found, whether a
+# rule on those cells rejects it, and the text of the date and number cells
+# not read by their fast paths (NULL elsewhere).
 absent = "".join(f", NULL::VARCHAR AS {n}" for n, _, _ in R.MEDIATION_COLUMNS if n not in names)
 columns = "{" + ", ".join(f"{q(n)}: 'VARCHAR'" for n in names) + "}"
 source = (f"read_csv({q(path)}, header = true, auto_detect = false, columns = {columns}, "
           "delim = ',', quote = '\"', escape = '\"', ignore_errors = true)")
-first_cell = "coalesce(" + ", ".join(f"nb(c.{n})" for n in names) + ")"
+first_cell = f"coalesce({', '.join(names)}), coalesce({', '.join(f'nb({n})' for n in names)})"
 
 
-def plain(cell, name):
-    """A plain number (1234, 1234.5) cast, and the text of any other cell."""
-    return (f"CASE WHEN regexp_full_match(c.{cell}, '[0-9]+(\\.[0-9]*)?') "
-            f"THEN CAST(c.{cell} AS DOUBLE) END AS {name}, "
-            f"CASE WHEN {name} IS NULL THEN c.{cell} END AS {name}_text")
+def date_cell(cell, name):
+    return (f"date_of({cell}) AS {name}, CASE WHEN {name} IS NULL THEN {cell} END AS {name}_text")
+
+
+def number_cell(cell, name):
+    return (f"CASE WHEN regexp_full_match({cell}, {PLAIN_NUMBER}) THEN CAST({cell} AS DOUBLE) END "
+            f"AS {name}, CASE WHEN {name} IS NULL THEN {cell} END AS {name}_text")
 
 
 con.execute(f"""
 CREATE TEMP TABLE typed AS
-WITH raw AS (SELECT row_number() OVER () AS rn, *{absent} FROM {source})
-SELECT c.rn, total({first_cell}) AS structural,
-       ident(c.case_id) AS cid, regexp_matches(cid, {q(R.RESAVED_ID)}) AS cid_round,
-       ident(c.hotline_ticket_id) AS hid, regexp_matches(hid, {q(R.RESAVED_ID)}) AS hid_round,
-       coalesce(p1.code, p2.code) AS prefecture_code, coalesce(o1.code, o2.code) AS outcome_code,
-       coalesce(k1.implied, k2.implied) AS county_prefecture,
+SELECT total({first_cell}) AS structural,
+       ident(case_id) AS cid, regexp_matches(cid, {q(R.RESAVED_ID)}) AS cid_round,
+       regexp_matches(ident(hotline_ticket_id), {q(R.RESAVED_ID)}) AS hid_round,
+       prefecture_of(prefecture) AS prefecture_code, outcome_of(outcome) AS outcome_code,
        coalesce(structural OR cid IS NULL OR regexp_matches(cid, {q(R.MANGLED_ID)})
-         OR regexp_matches(hid, {q(R.MANGLED_ID)}) OR coalesce(ch1.code, ch2.code) IS NULL
-         OR prefecture_code IS NULL OR outcome_code IS NULL OR nb(c.dispute_type) IS NULL
-         OR ((k1.k IS NOT NULL OR spelling(c.county) <> '') AND (county_prefecture IS NULL
-             OR (county_prefecture <> 0 AND county_prefecture <> prefecture_code)))
-         OR (s1.k IS NULL AND token(c.source) <> '' AND s2.code IS NULL), false) AS early_bad,
-       r.d AS received, CASE WHEN r.k IS NULL THEN c.received_on END AS received_text,
-       d.d AS closed, CASE WHEN d.k IS NULL THEN c.closed_on END AS closed_text,
-       {plain('workers_involved', 'workers')}, {plain('amount_yuan', 'amount')},
-       {plain('settled_yuan', 'settled')}
-FROM raw c
-{lookup('ch', 'channel_lk', 'channel', 'token')}
-{lookup('p', 'prefecture_lk', 'prefecture', 'spelling')}
-{lookup('k', 'county_lk', 'county', 'spelling')}
-{lookup('s', 'source_lk', 'source', 'token')}
-{lookup('o', 'outcome_lk', 'outcome', 'token')}
-LEFT JOIN date_lk r ON r.k = c.received_on
-LEFT JOIN date_lk d ON d.k = c.closed_on
+         OR regexp_matches(ident(hotline_ticket_id), {q(R.MANGLED_ID)})
+         OR channel_of(channel) IS NULL OR prefecture_code IS NULL OR outcome_code IS NULL
+         OR nb(dispute_type) IS NULL
+         -- county_of: the prefecture the county implies, 0 for none, NULL if unknown
+         OR (county_of(county) NOT IN (0, prefecture_code))
+         OR (county_of(county) IS NULL AND spelling(county) <> '')
+         OR (source_of(source) IS NULL AND token(source) <> ''), false) AS early_bad,
+       {date_cell('received_on', 'received')}, {date_cell('closed_on', 'closed')},
+       {number_cell('workers_involved', 'workers')}, {number_cell('amount_yuan', 'amount')},
+       {number_cell('settled_yuan', 'settled')}
+FROM (SELECT *{absent} FROM {source})
 """)
 # The other date and number texts: each distinct one parsed once.
 con.execute("""CREATE TEMP TABLE text_dates AS SELECT v, pdate(v) AS d FROM (
@@ -226,9 +228,10 @@ if round_h and other_h > round_h:
 start, end = f"DATE '{year}-01-01'", f"DATE '{year}-12-31'"
 rows = con.execute(f"""
 WITH parsed AS (
-  SELECT t.* REPLACE (coalesce(t.received, rd.d) AS received, coalesce(t.closed, cd.d) AS closed,
-                      coalesce(t.workers, wn.n) AS workers, coalesce(t.amount, an.n) AS amount,
-                      coalesce(t.settled, sn.n) AS settled)
+  SELECT t.rowid, t.* REPLACE (
+           coalesce(t.received, rd.d) AS received, coalesce(t.closed, cd.d) AS closed,
+           coalesce(t.workers, wn.n) AS workers, coalesce(t.amount, an.n) AS amount,
+           coalesce(t.settled, sn.n) AS settled)
   FROM typed t
   LEFT JOIN text_dates rd ON rd.v = t.received_text
   LEFT JOIN text_dates cd ON cd.v = t.closed_text
@@ -251,7 +254,7 @@ kept AS (
   SELECT arg_max({{'prefecture': prefecture_code, 'outcome': outcome_code, 'received': received,
                    'closed': closed, 'amount': amount, 'settled': settled,
                    'workers': CAST(workers AS BIGINT)}},
-                 CASE WHEN outcome_code <> 'pending' THEN rn + 1099511627776 ELSE rn END) AS r
+                 CASE WHEN outcome_code <> 'pending' THEN rowid + 1099511627776 ELSE rowid END) AS r
   FROM checked WHERE {keep} GROUP BY cid),
 rows AS (SELECT r.*, r.closed BETWEEN {start} AND {end} AND r.outcome <> 'pending' AS closed_in
          FROM kept)

@@ -210,7 +210,8 @@ rules = [
     pl.col("hid").str.contains(R.MANGLED_ID),
     pl.col("channel").is_in([None, BAD_TEXT], nulls_equal=True),
     pl.col("prefecture").is_in([None, BAD_CODE], nulls_equal=True),
-    (pl.col("county") == BAD_CODE) | ((pl.col("county") > 0) & (pl.col("county") != pl.col("prefecture"))),
+    (pl.col("county") == BAD_CODE)
+    | ((pl.col("county") > 0) & (pl.col("county") != pl.col("prefecture"))),
     pl.col("source") == BAD_TEXT, ~pl.col("dispute").fill_null(False),
     pl.col("received").is_in([None, BAD_DATE], nulls_equal=True), pl.col("closed") == BAD_DATE,
     pl.col("outcome").is_in([None, BAD_TEXT], nulls_equal=True),
@@ -235,8 +236,12 @@ for column in ["cid", "hid"]:
 
 # Merge by case id: a closed copy beats a pending one, otherwise the later
 # copy wins (stable sort: pending first, file order kept; then the last).
-kept = (typed.filter(keep).with_columns((pl.col("outcome") != "pending").alias("is_closed"))
-        .sort("is_closed", maintain_order=True).unique("cid", keep="last"))
+# As in the tool, only ids that repeat are merged.
+kept = typed.filter(keep).with_columns((pl.col("outcome") != "pending").alias("is_closed"))
+repeated = kept.get_column("cid").is_duplicated()
+if repeated.any():
+    kept = pl.concat([kept.filter(~repeated), kept.filter(repeated)
+                      .sort("is_closed", maintain_order=True).unique("cid", keep="last")])
 
 start, end = date(year, 1, 1), date(year, 12, 31)
 closed_in = pl.col("closed").is_between(start, end) & pl.col("is_closed")
