@@ -23,28 +23,8 @@ Checked (as src/ingest/validate.rs, parse.rs, merge.rs and analysis/rates.rs):
   any column order, optional columns absent, extra columns ignored;
 - a row with more cells than the header is set aside; a total row (合计/
   总计/小计 in its first non-empty cell) is set aside;
-- case_id required, width-folded and trimmed; an id in scientific notation
-  (case_id or hotline_ticket_id) rejects the row, and so does a re-saved
-  round id (12+ digits ending 00000) where most ids of the column are not;
-- channel, outcome, source: every accepted spelling, case/width/space
-  insensitive; prefecture and county: names, short names, historic names,
-  former codes, 6-digit codes, 湖北省 in front, 武汉市江岸区, 市本级, a
-  county repeating its prefecture-level unit; a county outside its
-  prefecture rejects the row;
-- dates in every form of parse.rs: 2023-06-01, 2023/6/1, 2023.6.1,
-  2023年6月1日, 20230601, 23-12-20, 23年12月20日, Excel serials (1900 leap bug
-  included), a time after the date, full-width digits, 1900..2100 only;
-- amounts as parse_decimal reads them (1,234.50, ¥800, 800元, thousands
-  groups only), 0..1e9; workers a whole number 1..100000;
-- closed_on required unless pending and empty when pending; closed_on not
-  before received_on; settled_yuan only on successful cases; dispute_type
-  required;
-- merge by case id: a closed copy beats a pending one, otherwise the copy
-  read later wins (same values: either copy, the same figures);
-- the table: received (by received_on), closed/successes/failures/
-  withdrawn (by closed_on), decided, success_rate, Wilson 95% interval,
-  pending_at_end, amount_yuan/amount_cases/settled_yuan (sums in fen),
-  workers; every prefecture shown, the province total last.
+- every row rule and the table listed under "The rules both peers check"
+  in benches/same_job_rules.py.
 
 Left out (rare, or costly to copy exactly):
 - p_value, p_adjusted, verdict, shrunken_rate/low/high and rank: tests on
