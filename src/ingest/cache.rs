@@ -380,7 +380,8 @@ impl CategoryIds {
         let DataType::Categorical(_, mapping) = &dtype else {
             return None;
         };
-        // u32::MAX, never an id, for an id the writer had no text for.
+        // u32::MAX, never an id, for an id the writer had no text for (and,
+        // below, for an id beyond the texts).
         let now: Vec<u32> = texts
             .iter()
             .map(|t| {
@@ -392,11 +393,9 @@ impl CategoryIds {
         let mut frame = frame;
         for name in columns {
             let stored = frame.column(name).ok()?.u32().ok()?;
+            let mapped: UInt32Chunked =
+                stored.apply_values(|id| now.get(id as usize).copied().unwrap_or(u32::MAX));
             // Every stored id must name a text: else the entry is not used.
-            if stored.max().is_some_and(|m| m as usize >= now.len()) {
-                return None;
-            }
-            let mapped: UInt32Chunked = stored.apply_values(|id| now[id as usize]);
             if mapped.max() == Some(u32::MAX) {
                 return None;
             }
