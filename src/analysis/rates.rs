@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
-use crate::period::Period;
+use crate::period::{Period, day_lit};
 use crate::regions::RegionTable;
 use crate::stats;
 
@@ -338,10 +338,10 @@ fn pending_at_end(
 ) -> PolarsResult<DataFrame> {
     let pending_by = |end: Option<chrono::NaiveDate>, month_day: Expr| -> PolarsResult<DataFrame> {
         let still_open = match end {
-            Some(end) => col("received_on").lt_eq(lit(end)).and(
+            Some(end) => col("received_on").lt_eq(day_lit(end)).and(
                 col("outcome")
                     .eq(lit("pending"))
-                    .or(col("closed_on").gt(lit(end))),
+                    .or(col("closed_on").gt(day_lit(end))),
             ),
             None => col("outcome").eq(lit("pending")),
         };
@@ -375,7 +375,7 @@ fn pending_at_end(
         let (Some(end), true) = (p.to, opts.period.to.is_none_or(|t| p.to <= Some(t))) else {
             continue;
         };
-        let part = pending_by(Some(end), lit(end))?;
+        let part = pending_by(Some(end), day_lit(end))?;
         match &mut all {
             Some(a) => {
                 a.vstack_mut(&part)?;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::groups::{self, Dimension, KeyValue};
-use crate::period::Period;
+use crate::period::{Period, day_lit};
 use crate::regions::RegionTable;
 
 #[derive(Debug, Clone)]
@@ -238,7 +238,7 @@ fn findings(
                 .filter(
                     col("__linked")
                         .not()
-                        .and(col("received_at").dt().date().lt(lit(deadline))),
+                        .and(col("received_at").dt().date().lt(day_lit(deadline))),
                 )
                 .sort(["ticket_id"], SortMultipleOptions::default())
                 .collect()?
