@@ -121,11 +121,17 @@ pub trait Grouped {
     fn keys(&self) -> &[KeyValue];
 }
 
-/// The expression giving a row's key for a dimension, as text. `day` is the
+/// The expression giving a row's group key for a dimension. `day` is the
 /// date the period is judged by (closed_on, or received_at's day).
+///
+/// Region keys are numbers on the rows and become text only in the
+/// aggregated frame ([`key_texts`]): grouping millions of rows by a code is
+/// cheaper than writing each row's code out as text and grouping by that
+/// (a report groups the mediation rows some sixty times). The number-to-text
+/// step is one-to-one, so the groups are the same as grouping by the text.
 pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {
     let e = match dim {
-        Dimension::Prefecture => col("prefecture_code").cast(DataType::String),
+        Dimension::Prefecture => col("prefecture_code"),
         Dimension::County => {
             // A direct unit (仙桃, ...) is its own county-level unit; a county
             // left empty elsewhere is "not given" under its prefecture.
@@ -142,24 +148,53 @@ pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {
                 )
                 .then(col("prefecture_code"))
                 .otherwise(lit(NULL).cast(DataType::UInt32));
-            concat_str(
-                [
-                    col("prefecture_code").cast(DataType::String),
-                    unit.cast(DataType::String).fill_null(lit("")),
-                ],
-                ":",
-                false,
-            )
+            // prefecture × 2³² + unit, NO_UNIT for a unit not given; null
+            // when the prefecture is (arithmetic keeps the null).
+            col("prefecture_code").cast(DataType::UInt64) * lit(1u64 << 32)
+                + unit.cast(DataType::UInt64).fill_null(lit(NO_UNIT))
         }
         // Enum and free-text columns are dictionary-encoded; keys are text.
         Dimension::Channel
         | Dimension::Source
         | Dimension::DisputeType
         | Dimension::Category
-        | Dimension::Handling => col(dim.name()).cast(DataType::String),
-        Dimension::Month => day.dt().strftime("%Y-%m"),
+        | Dimension::Handling => col(dim.name()).cast(DataType::String).fill_null(lit("")),
+        Dimension::Month => day.dt().strftime("%Y-%m").fill_null(lit("")),
     };
-    e.fill_null(lit("")).alias(dim.key_column())
+    e.alias(dim.key_column())
+}
+
+/// The low half of a county key whose county-level unit was not given.
+/// Region codes are six digits, so no unit has this code.
+const NO_UNIT: u64 = u32::MAX as u64;
+
+/// The text of each row's key in an aggregated frame, as [`KeyValue::key`]
+/// spells it: a prefecture's code (`420100`), a county's
+/// `prefecture:unit` (`420100:420102`, `420100:` for a county not given),
+/// `""` for a region not given; other keys are already text.
+fn key_texts(agg: &DataFrame, dim: Dimension) -> PolarsResult<Vec<String>> {
+    let column = agg.column(&dim.key_column())?;
+    Ok(match dim {
+        Dimension::Prefecture => column
+            .u32()?
+            .iter()
+            .map(|code| code.map(|c| c.to_string()).unwrap_or_default())
+            .collect(),
+        Dimension::County => column
+            .u64()?
+            .iter()
+            .map(|key| match key {
+                None => String::new(),
+                Some(k) if k & NO_UNIT == NO_UNIT => format!("{}:", k >> 32),
+                Some(k) => format!("{}:{}", k >> 32, k & NO_UNIT),
+            })
+            .collect(),
+        _ => column
+            .str()?
+            .iter()
+            .map(|k| k.unwrap_or("").to_string())
+            .collect(),
+    })
 }
 
 pub fn key_columns(dims: &[Dimension]) -> Vec<Expr> {
@@ -365,12 +400,13 @@ pub fn full_table_of(
     let mut row_of: Vec<std::collections::HashMap<String, usize>> = Vec::new();
     let mut observed: Vec<Vec<String>> = vec![Vec::new(); dims.len()];
     for agg in aggs {
-        let mut rows = std::collections::HashMap::new();
-        for i in 0..agg.height() {
-            rows.insert(row_key(agg, dims, i)?, i);
-        }
+        let texts = dims
+            .iter()
+            .map(|&d| key_texts(agg, d))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let rows = (0..agg.height()).map(|i| (row_key(&texts, i), i)).collect();
         row_of.push(rows);
-        for (all, seen) in observed.iter_mut().zip(observed_keys(agg, dims)?) {
+        for (all, seen) in observed.iter_mut().zip(texts) {
             all.extend(seen);
         }
     }
@@ -398,9 +434,8 @@ pub fn full_table_of(
 pub fn observed_months(aggs: &[&DataFrame]) -> PolarsResult<Vec<String>> {
     let mut seen: Vec<String> = Vec::new();
     for agg in aggs {
-        for keys in observed_keys(agg, &[Dimension::Month])? {
-            seen.extend(keys.into_iter().filter(|k| !k.is_empty()));
-        }
+        let months = key_texts(agg, Dimension::Month)?;
+        seen.extend(months.into_iter().filter(|k| !k.is_empty()));
     }
     seen.sort();
     Ok(match (seen.first(), seen.last()) {
@@ -427,32 +462,10 @@ pub fn float_at(agg: &DataFrame, name: &str, i: Option<usize>) -> PolarsResult<O
 }
 
 /// Reads the distinct keys of each dimension from an aggregated frame.
-fn observed_keys(agg: &DataFrame, dims: &[Dimension]) -> PolarsResult<Vec<Vec<String>>> {
-    dims.iter()
-        .map(|d| {
-            let c = agg.column(&d.key_column())?.str()?.clone();
-            let mut keys: Vec<String> = c.iter().map(|k| k.unwrap_or("").to_string()).collect();
-            keys.sort();
-            keys.dedup();
-            Ok(keys)
-        })
-        .collect()
-}
-
 /// The group key of row `i` of an aggregated frame, joined for lookup.
-fn row_key(agg: &DataFrame, dims: &[Dimension], i: usize) -> PolarsResult<String> {
-    let parts: PolarsResult<Vec<String>> = dims
-        .iter()
-        .map(|d| {
-            Ok(agg
-                .column(&d.key_column())?
-                .str()?
-                .get(i)
-                .unwrap_or("")
-                .to_string())
-        })
-        .collect();
-    Ok(parts?.join("\u{1}"))
+fn row_key(texts: &[Vec<String>], i: usize) -> String {
+    let parts: Vec<&str> = texts.iter().map(|t| t[i].as_str()).collect();
+    parts.join("\u{1}")
 }
 
 fn combination_key(combo: &[&KeyValue]) -> String {
