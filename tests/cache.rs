@@ -138,6 +138,31 @@ fn the_cache_is_what_a_warm_run_reads_and_no_cache_reads_the_file() {
 }
 
 #[test]
+fn commands_using_different_kinds_share_the_entry_of_a_file_given_by_kind() {
+    let ws = Workspace::new();
+    let (data, cache) = one_file(&ws);
+    let data = data.to_str().unwrap();
+    // `rates` uses mediation only, `funnel` both kinds; the file is the same.
+    assert_eq!(run(&cache, &["rates", "--mediation", data]).0, 0);
+    let after_rates = entries(&cache);
+    assert_eq!(run(&cache, &["funnel", "--mediation", data]).0, 0);
+    assert_eq!(entries(&cache), after_rates, "funnel took rates' entry");
+    // A file known only by its header is kept per set of kinds.
+    let by_header = ws.path("exports");
+    std::fs::create_dir(&by_header).unwrap();
+    std::fs::copy(data, by_header.join("m.csv")).unwrap();
+    let by_header = by_header.to_str().unwrap();
+    assert_eq!(run(&cache, &["rates", "--data", by_header]).0, 0);
+    let with_rates = entries(&cache).len();
+    assert_eq!(run(&cache, &["funnel", "--data", by_header]).0, 0);
+    assert_eq!(
+        entries(&cache).len(),
+        with_rates + 2,
+        "an entry (.ipc, .json) of its own"
+    );
+}
+
+#[test]
 fn a_changed_file_or_region_table_misses() {
     let ws = Workspace::new();
     let (data, cache) = one_file(&ws);

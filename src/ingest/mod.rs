@@ -294,7 +294,11 @@ fn load_cached(
             encoding: opts.encoding,
             sheets: opts.sheets,
             expected,
-            kinds: opts.kinds,
+            // A file given as one kind is read the same whatever kinds the
+            // command uses (it is not read at all without its kind), so
+            // `rates` and `report` on the same `--mediation` file share
+            // an entry; a file known by its header may hold both kinds.
+            kinds: if expected.is_some() { &[] } else { opts.kinds },
             lang: messages::language(),
         },
     );
