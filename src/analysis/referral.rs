@@ -195,6 +195,8 @@ pub fn compute(
     })
 }
 
+/// The link checks' lists, each sorted by id. Only the id columns are
+/// sorted: the orphan links alone can be a fifth of all cases.
 fn findings(
     hotline: &DataFrame,
     mediation: &DataFrame,
@@ -215,6 +217,7 @@ fn findings(
                     .not(),
             ),
         )
+        .select([col("case_id")])
         .sort(["case_id"], SortMultipleOptions::default())
         .collect()?;
     let without_ticket = mediation
@@ -225,6 +228,7 @@ fn findings(
                 .eq(lit("hotline"))
                 .and(col("hotline_ticket_id").is_null()),
         )
+        .select([col("case_id")])
         .sort(["case_id"], SortMultipleOptions::default())
         .collect()?;
 
@@ -240,6 +244,7 @@ fn findings(
                         .not()
                         .and(col("received_at").dt().date().lt(day_lit(deadline))),
                 )
+                .select([col("ticket_id")])
                 .sort(["ticket_id"], SortMultipleOptions::default())
                 .collect()?
         }
@@ -262,6 +267,12 @@ fn findings(
             JoinArgs::new(JoinType::Inner),
         )
         .filter(col("prefecture_code").neq(col("__ticket_prefecture")))
+        .select([
+            col("case_id"),
+            col("hotline_ticket_id"),
+            col("prefecture_code"),
+            col("__ticket_prefecture"),
+        ])
         .sort(["case_id"], SortMultipleOptions::default())
         .collect()?;
     let case_pref = cross.column("prefecture_code")?.u32()?.clone();
