@@ -29,7 +29,7 @@ use super::{FileAccount, Reject, SourceRows};
 use crate::Lang;
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The most the cache keeps (`DISPUTES_CACHE_MAX_MB` overrides): beyond it
 /// the entries used longest ago are removed. 4 GiB holds a few years of a
@@ -146,7 +146,11 @@ struct Entry {
 #[derive(Serialize, Deserialize)]
 struct CachedSource {
     kind: String,
-    path: String,
+    /// What follows the file's name in the source's name: `[7月]` for a
+    /// sheet, empty for a text file. The name itself is not kept: the same
+    /// bytes under another name or folder take the entry and are named as
+    /// the user named them this time.
+    sheet: String,
     format: String,
     read: usize,
     rejects: Vec<CachedReject>,
@@ -218,7 +222,7 @@ fn ipc_path(dir: &Path, key: &str, i: usize) -> PathBuf {
 
 /// The sources of an entry, or None when there is none (or it cannot be
 /// read: then the file is simply read again).
-pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
+pub(super) fn lookup(dir: &Path, key: &str, shown: &str) -> Option<Vec<SourceRows>> {
     let index = dir.join(format!("{key}.json"));
     let text = std::fs::read(&index).ok()?;
     // Used now: the index's time orders entries for trimming.
@@ -238,10 +242,11 @@ pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
             .ok()?;
         let accepted = CategoryIds::restore(stored, &s.categorical, &s.categories)?;
         let kind = kind_of(&s.kind)?;
+        let source = format!("{shown}{}", s.sheet);
         let mut rejects = Vec::with_capacity(s.rejects.len());
         for r in s.rejects {
             rejects.push(Reject {
-                path: s.path.clone(),
+                path: source.clone(),
                 kind,
                 line: r.line,
                 column: r.column,
@@ -252,7 +257,7 @@ pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
             });
         }
         let account = FileAccount {
-            path: s.path,
+            path: source,
             kind,
             encoding: format_of(&s.format)?,
             read: s.read,
@@ -273,7 +278,17 @@ pub(super) fn lookup(dir: &Path, key: &str) -> Option<Vec<SourceRows>> {
 
 /// Keeps the sources of a file under its key. A cache that cannot be
 /// written costs only speed: the error is returned for a caller to ignore.
-pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::Result<()> {
+pub(super) fn store(
+    dir: &Path,
+    key: &str,
+    file: &str,
+    sources: &[SourceRows],
+) -> std::io::Result<()> {
+    let sheets = sources
+        .iter()
+        .map(|s| s.account.path.strip_prefix(file).map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| std::io::Error::other("a source not named after its file"))?;
     std::fs::create_dir_all(dir)?;
     let io = |e: PolarsError| std::io::Error::other(e.to_string());
     let mut entry = Entry {
@@ -300,7 +315,7 @@ pub(super) fn store(dir: &Path, key: &str, sources: &[SourceRows]) -> std::io::R
         tmp.persist(ipc_path(dir, key, i)).map_err(|e| e.error)?;
         entry.sources.push(CachedSource {
             kind: s.kind.name().to_string(),
-            path: s.account.path.clone(),
+            sheet: sheets[i].clone(),
             format: format_code(s.account.encoding),
             read: s.account.read,
             rejects: s

@@ -302,7 +302,8 @@ fn load_cached(
             lang: messages::language(),
         },
     );
-    if let Some(sources) = cache::lookup(dir, &key) {
+    let file = path.display().to_string();
+    if let Some(sources) = cache::lookup(dir, &key, &file) {
         return Ok(sources);
     }
     let before = skipped.len();
@@ -310,7 +311,7 @@ fn load_cached(
     if skipped.len() == before && !sources.is_empty() {
         // A cache that cannot be written costs only speed (and says why
         // with DISPUTES_CACHE_DEBUG set).
-        if let Err(e) = cache::store(dir, &key, &sources)
+        if let Err(e) = cache::store(dir, &key, &file, &sources)
             && std::env::var_os("DISPUTES_CACHE_DEBUG").is_some()
         {
             eprintln!("cache: {}: {e}", path.display());
