@@ -279,36 +279,36 @@ fn phone_at(chars: &[char], i: usize) -> Option<(usize, String)> {
     if plus {
         j += 1;
     }
-    // Up to four groups of digits, each separated by one space or dash.
-    let mut groups: Vec<(String, usize)> = Vec::new();
-    loop {
-        let mut group = String::new();
+    // Up to four groups of digits, each separated by one space or dash; the
+    // digits so far are tried as a number after each group. No number has
+    // more than 13 digits (86 and 11), so only the first 14 are kept: ids
+    // pass through here by the million and must not allocate.
+    let mut digits = [0u8; 14];
+    let mut len = 0;
+    for group in 1..=4 {
+        let start = j;
         while let Some(d) = chars.get(j).copied().and_then(digit_of) {
-            group.push(d);
+            if len < digits.len() {
+                digits[len] = d as u8;
+            }
+            len += 1;
             j += 1;
         }
-        if group.is_empty() {
-            break;
+        if j == start || len > 13 {
+            return None;
         }
-        groups.push((group, j));
+        let so_far = std::str::from_utf8(&digits[..len]).ok()?;
+        if let Some(d) = mobile(so_far, plus) {
+            return Some((j, d.to_string()));
+        }
         let separated = chars
             .get(j)
             .is_some_and(|&c| matches!(fold_full_width(c), ' ' | '-'))
             && chars.get(j + 1).copied().and_then(digit_of).is_some();
-        if !separated || groups.len() == 4 {
-            break;
+        if !separated || group == 4 {
+            return None;
         }
         j += 1;
-    }
-    let mut digits = String::new();
-    for (group, end) in &groups {
-        digits.push_str(group);
-        if let Some(d) = mobile(&digits, plus) {
-            return Some((*end, d.to_string()));
-        }
-        if digits.len() > 13 {
-            break;
-        }
     }
     None
 }
@@ -375,6 +375,77 @@ pub fn mask_phones_in(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`phone_at`] as first written (groups kept as strings, then tried),
+    /// kept as the reference for the allocation-free one.
+    fn reference_phone_at(chars: &[char], i: usize) -> Option<(usize, String)> {
+        let mut j = i;
+        let plus = fold_full_width(chars[j]) == '+';
+        if plus {
+            j += 1;
+        }
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        loop {
+            let mut group = String::new();
+            while let Some(d) = chars.get(j).copied().and_then(digit_of) {
+                group.push(d);
+                j += 1;
+            }
+            if group.is_empty() {
+                break;
+            }
+            groups.push((group, j));
+            let separated = chars
+                .get(j)
+                .is_some_and(|&c| matches!(fold_full_width(c), ' ' | '-'))
+                && chars.get(j + 1).copied().and_then(digit_of).is_some();
+            if !separated || groups.len() == 4 {
+                break;
+            }
+            j += 1;
+        }
+        let mut digits = String::new();
+        for (group, end) in &groups {
+            digits.push_str(group);
+            if let Some(d) = mobile(&digits, plus) {
+                return Some((*end, d.to_string()));
+            }
+            if digits.len() > 13 {
+                break;
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn phone_at_finds_what_the_reference_finds_at_every_position() {
+        // Texts of digits (mostly 1, 3, 8, 6 so that numbers occur), spaces,
+        // dashes, plus signs, full-width digits and letters, from a fixed LCG.
+        let alphabet: Vec<char> = "1111338860579  --++１３８Ａa".chars().collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as usize % n
+        };
+        let mut found = 0;
+        for _ in 0..100_000 {
+            let len = 1 + next(30);
+            let chars: Vec<char> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            for i in 0..chars.len() {
+                let want = reference_phone_at(&chars, i);
+                found += usize::from(want.is_some());
+                assert_eq!(
+                    phone_at(&chars, i),
+                    want,
+                    "{:?} at {i}",
+                    chars.iter().collect::<String>()
+                );
+            }
+        }
+        assert!(found > 1_000, "the texts hold numbers ({found})");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
