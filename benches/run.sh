@@ -20,7 +20,7 @@ WORK="${WORK:-$HOME/.cache/disputes-bench}"
 FILES="${FILES:-scale-400 scale-2000 scale-8000 short-2000}"
 SAME_JOB="${SAME_JOB:-scale-2000 short-2000}"
 COMMANDS="${COMMANDS:-scale-2000}"
-OUT=benches/results
+OUT="${OUT:-benches/results}"
 mkdir -p "$WORK" "$OUT"
 
 # Tools: hyperfine (Debian), DuckDB and Polars for Python (PyPI).
