@@ -129,7 +129,7 @@ pub fn masked(text: &str) -> Cow<'_, str> {
     if digits < 11 || !crate::ingest::parse::could_hold_mobile(text) {
         Cow::Borrowed(text)
     } else {
-        Cow::Owned(crate::ingest::parse::mask_phones_in(text))
+        crate::ingest::parse::mask_phones_of(text)
     }
 }
 
