@@ -166,64 +166,39 @@ fn commands_using_different_kinds_share_the_entry_of_a_file_given_by_kind() {
 fn the_same_bytes_under_another_name_are_named_as_given_this_time() {
     let ws = Workspace::new();
     let (data, cache) = one_file(&ws);
+    // The JSON accounting and rejects of a file, through the cache or not.
+    let validate = |file: &str, cached: bool| {
+        let mut args = vec!["validate", "--mediation", file, "--format", "json"];
+        if !cached {
+            args.push("--no-cache");
+        }
+        run(&cache, &args).1
+    };
     let renamed = ws.path("renamed.csv");
     std::fs::copy(&data, &renamed).unwrap();
     let (data, renamed) = (data.to_str().unwrap(), renamed.to_str().unwrap());
-    // (validate exits 1: the file has rejected rows)
-    run(&cache, &["validate", "--mediation", data]);
-    let warm = run(
-        &cache,
-        &["validate", "--mediation", renamed, "--format", "json"],
-    );
-    let cold = run(
-        &cache,
-        &[
-            "validate",
-            "--mediation",
-            renamed,
-            "--format",
-            "json",
-            "--no-cache",
-        ],
-    );
+    validate(data, true);
+    let warm = validate(renamed, true);
     assert_eq!(entries(&cache).len(), 2, "one entry (.ipc, .json), taken");
-    let text = String::from_utf8_lossy(&warm.1);
+    let text = String::from_utf8_lossy(&warm);
     assert!(
         text.contains("renamed.csv") && !text.contains("m.csv"),
         "{text}"
     );
     assert!(
-        warm.1 == cold.1,
+        warm == validate(renamed, false),
         "the accounting and every reject name the file given"
     );
     // A workbook's sheets too.
-    let book = ws.path("book.xlsx");
-    let other = ws.path("other.xlsx");
     let sample = repo().join("sample_data/襄阳市调解案件台账_2023下半年.xlsx");
+    let (book, other) = (ws.path("book.xlsx"), ws.path("other.xlsx"));
     std::fs::copy(&sample, &book).unwrap();
     std::fs::copy(&sample, &other).unwrap();
     let (book, other) = (book.to_str().unwrap(), other.to_str().unwrap());
-    run(
-        &cache,
-        &["validate", "--mediation", book, "--format", "json"],
-    );
-    let warm = run(
-        &cache,
-        &["validate", "--mediation", other, "--format", "json"],
-    );
-    let cold = run(
-        &cache,
-        &[
-            "validate",
-            "--mediation",
-            other,
-            "--format",
-            "json",
-            "--no-cache",
-        ],
-    );
-    assert!(String::from_utf8_lossy(&warm.1).contains("other.xlsx[7月]"));
-    assert!(warm.1 == cold.1);
+    validate(book, true);
+    let warm = validate(other, true);
+    assert!(String::from_utf8_lossy(&warm).contains("other.xlsx[7月]"));
+    assert!(warm == validate(other, false));
 }
 
 #[test]

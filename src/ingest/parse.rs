@@ -365,6 +365,15 @@ pub fn mask_phones_of(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether a number may start at `chars[i]`: a digit (or a `+` before
+/// one) that does not continue a run of digits.
+fn number_starts_at(chars: &[char], i: usize) -> bool {
+    let starts = digit_of(chars[i]).is_some()
+        || (fold_full_width(chars[i]) == '+'
+            && chars.get(i + 1).copied().and_then(digit_of).is_some());
+    starts && !(i > 0 && digit_of(chars[i - 1]).is_some())
+}
+
 /// The first mobile number at or after `from`: where it starts, where it
 /// ends and its 11 digits. A number starts a run of digits (or is a `+`
 /// before one); a run that is no number is passed over whole, so other
@@ -372,12 +381,7 @@ pub fn mask_phones_of(text: &str) -> std::borrow::Cow<'_, str> {
 fn next_phone(chars: &[char], from: usize) -> Option<(usize, usize, String)> {
     let mut i = from;
     while i < chars.len() {
-        let c = chars[i];
-        let starts = digit_of(c).is_some()
-            || (fold_full_width(c) == '+'
-                && chars.get(i + 1).copied().and_then(digit_of).is_some());
-        let after_digit = i > 0 && digit_of(chars[i - 1]).is_some();
-        if starts && !after_digit {
+        if number_starts_at(chars, i) {
             if let Some((end, digits)) = phone_at(chars, i) {
                 return Some((i, end, digits));
             }
@@ -445,11 +449,7 @@ mod tests {
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
-            let starts = digit_of(c).is_some()
-                || (fold_full_width(c) == '+'
-                    && chars.get(i + 1).copied().and_then(digit_of).is_some());
-            let after_digit = i > 0 && digit_of(chars[i - 1]).is_some();
-            if starts && !after_digit {
+            if number_starts_at(&chars, i) {
                 if let Some((end, digits)) = reference_phone_at(&chars, i) {
                     out.push_str(&mask_phone(&digits));
                     i = end;
