@@ -481,6 +481,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn region_keys_grouped_as_codes_read_as_the_domain_spells_them() {
+        let regions = RegionTable::hubei();
+        // A county; a county not given; 仙桃 (a direct unit, no county);
+        // a row whose prefecture is not given; the first county again.
+        let rows = df!(
+            "prefecture_code" => [Some(420100u32), Some(420100), Some(429004), None, Some(420100)],
+            "county_code" => [Some(420102u32), None, None, None, Some(420102)],
+        )
+        .unwrap();
+        let texts = |dim: Dimension| {
+            let agg = rows
+                .clone()
+                .lazy()
+                .with_column(key_expr(dim, &regions, lit(NULL)))
+                .group_by([col(dim.key_column())])
+                .agg([len().alias("n")])
+                .collect()
+                .unwrap();
+            let mut got: Vec<String> = key_texts(&agg, dim).unwrap();
+            got.sort();
+            got
+        };
+        assert_eq!(
+            texts(Dimension::County),
+            ["", "420100:", "420100:420102", "429004:429004"]
+        );
+        assert_eq!(texts(Dimension::Prefecture), ["", "420100", "429004"]);
+        let domain = domain(Dimension::County, &regions, &Period::all(), &[]);
+        assert!(domain.iter().any(|v| v.key == "429004:429004"));
+    }
+
+    #[test]
     fn county_domain_lists_all_103_units_in_code_order() {
         let regions = RegionTable::hubei();
         let d = domain(Dimension::County, &regions, &Period::all(), &[]);
