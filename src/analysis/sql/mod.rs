@@ -28,6 +28,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use polars::prelude::{
     ChunkedArray, DataFrame, DataType, PolarsNumericType, TimeUnit as PlTimeUnit,
 };
+use rayon::prelude::*;
 
 use super::query::QueryTables;
 use crate::messages::Message;
@@ -364,7 +365,6 @@ fn record_batches(
     ));
     // Batches are made on all cores: masking every text cell is most of
     // the hand-off (a 5M-row table: 5.3 s on one core).
-    use rayon::prelude::*;
     let offsets: Vec<usize> = (0..frame.height()).step_by(BATCH_ROWS).collect();
     let batches = offsets
         .into_par_iter()
