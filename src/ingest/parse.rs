@@ -197,6 +197,27 @@ fn small_number(s: &str, max_digits: usize) -> Option<u32> {
 /// A decimal amount: `1234.5`, `1,234.50` (thousands separators), with an
 /// optional `¥`/`￥` in front or `元` behind.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
+    // Most amounts are plain (`13872.78`): read where they stand, without
+    // the copies below. For such text the full reading is the same steps.
+    let bytes = raw.as_bytes();
+    let plain = match (bytes.first(), bytes.last()) {
+        // Nothing to trim when both ends are digits.
+        (Some(a), Some(z)) if a.is_ascii_digit() && z.is_ascii_digit() => raw,
+        _ => raw.trim(),
+    };
+    if !plain.is_empty()
+        && plain
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return plain.parse::<f64>().ok().filter(|v| v.is_finite());
+    }
+    parse_decimal_in_full(raw)
+}
+
+/// [`parse_decimal`] for any text: width folded, currency signs and
+/// thousands separators taken off.
+fn parse_decimal_in_full(raw: &str) -> Option<f64> {
     let s = fold(raw);
     let s = s
         .trim_start_matches(['¥', '￥'])
@@ -638,6 +659,29 @@ mod tests {
             "2023-06-01 noon",
         ] {
             assert_eq!(parse_datetime(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn plain_decimals_read_where_they_stand_as_the_full_reading_has_them() {
+        let alphabet = ["0", "1", "9", ".", "-", "+", " ", "e", ",", "元", "５"];
+        let mut texts = vec![String::new()];
+        let mut frontier = texts.clone();
+        for _ in 0..4 {
+            frontier = frontier
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            texts.extend(frontier.iter().cloned());
+        }
+        texts.extend(["13872.78", " 26342.10 ", "1e309"].map(String::from));
+        texts.push("9".repeat(400));
+        for text in &texts {
+            assert_eq!(
+                parse_decimal(text).map(f64::to_bits),
+                parse_decimal_in_full(text).map(f64::to_bits),
+                "{text:?}"
+            );
         }
     }
 
