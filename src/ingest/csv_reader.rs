@@ -29,7 +29,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, sync_channel};
 
-use polars::prelude::{PlHashMap, PolarsResult, StringChunked, StringChunkedBuilder};
+use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
 
 use super::encoding::{self, Encoding, Utf16Reader};
@@ -528,8 +528,7 @@ enum ColumnPart {
     /// Codes into the distinct texts, in the order first seen.
     Coded {
         codes: Vec<Option<u32>>,
-        dictionary: Vec<String>,
-        codes_of: PlHashMap<String, u32>,
+        dictionary: Dictionary,
     },
 }
 
@@ -540,8 +539,7 @@ impl ColumnPart {
         } else {
             ColumnPart::Coded {
                 codes: Vec::with_capacity(rows),
-                dictionary: Vec::new(),
-                codes_of: PlHashMap::default(),
+                dictionary: Dictionary::default(),
             }
         }
     }
@@ -552,11 +550,9 @@ impl ColumnPart {
             ColumnPart::Text(_, builder) => {
                 builder.append_option((!cell.is_empty()).then_some(cell.as_ref()))
             }
-            ColumnPart::Coded {
-                codes,
-                dictionary,
-                codes_of,
-            } => codes.push((!cell.is_empty()).then(|| code_of(dictionary, codes_of, cell))),
+            ColumnPart::Coded { codes, dictionary } => {
+                codes.push((!cell.is_empty()).then(|| dictionary.code_of(&cell)))
+            }
         }
     }
 
@@ -568,21 +564,14 @@ impl ColumnPart {
                 done.push(builder.finish());
             }
             (
-                ColumnPart::Coded {
-                    codes,
-                    dictionary,
-                    codes_of,
-                },
+                ColumnPart::Coded { codes, dictionary },
                 ColumnPart::Coded {
                     codes: more,
                     dictionary: theirs,
-                    ..
                 },
             ) => {
-                let recoded: Vec<u32> = theirs
-                    .into_iter()
-                    .map(|t| code_of(dictionary, codes_of, Cow::Owned(t)))
-                    .collect();
+                let recoded: Vec<u32> =
+                    theirs.texts.iter().map(|t| dictionary.code_of(t)).collect();
                 codes.extend(more.into_iter().map(|c| c.map(|c| recoded[c as usize])));
             }
             // Parts of one column are built alike.
@@ -600,26 +589,124 @@ impl ColumnPart {
                 }
                 CellColumn::Text(whole.with_name(RawTable::cell_column_name(index).into()))
             }
-            ColumnPart::Coded {
-                codes, dictionary, ..
-            } => CellColumn::Coded { codes, dictionary },
+            ColumnPart::Coded { codes, dictionary } => CellColumn::Coded {
+                codes,
+                dictionary: dictionary.texts,
+            },
         })
     }
 }
 
-/// The code of a text in a column's dictionary, added when new.
-fn code_of(
-    dictionary: &mut Vec<String>,
-    codes_of: &mut PlHashMap<String, u32>,
-    text: Cow<'_, str>,
-) -> u32 {
-    if let Some(&code) = codes_of.get(text.as_ref()) {
-        return code;
+/// The distinct texts of a column part, in the order first seen, and an
+/// open-addressing table of their codes. A slot holds a text's length and
+/// its first and last 8 bytes: for a text of up to 16 bytes (dates, codes,
+/// region and enum names) that is the whole text, so it is found without
+/// comparing strings; a longer one is compared when those match.
+#[derive(Default)]
+struct Dictionary {
+    texts: Vec<String>,
+    /// A power of two in size, at most half full; empty until first used.
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    /// `u32::MAX`: empty.
+    len: u32,
+    head: u64,
+    tail: u64,
+    code: u32,
+}
+
+const EMPTY_SLOT: Slot = Slot {
+    len: u32::MAX,
+    head: 0,
+    tail: 0,
+    code: 0,
+};
+
+impl Dictionary {
+    /// The code of a text, added when new.
+    fn code_of(&mut self, text: &str) -> u32 {
+        if self.slots.len() < 2 * (self.texts.len() + 1) {
+            self.grow();
+        }
+        let bytes = text.as_bytes();
+        let (len, head, tail) = slot_key(bytes);
+        let mask = self.slots.len() - 1;
+        let mut at = slot_hash(len, head, tail) as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot.len == u32::MAX {
+                let code = self.texts.len() as u32;
+                self.texts.push(text.to_string());
+                self.slots[at] = Slot {
+                    len,
+                    head,
+                    tail,
+                    code,
+                };
+                return code;
+            }
+            if (slot.len, slot.head, slot.tail) == (len, head, tail)
+                && (bytes.len() <= 16 || self.texts[slot.code as usize].as_bytes() == bytes)
+            {
+                return slot.code;
+            }
+            at = (at + 1) & mask;
+        }
     }
-    let code = dictionary.len() as u32;
-    dictionary.push(text.to_string());
-    codes_of.insert(text.into_owned(), code);
-    code
+
+    /// Twice the slots (16 at first), every text placed again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![EMPTY_SLOT; size];
+        let mask = size - 1;
+        for (code, text) in self.texts.iter().enumerate() {
+            let (len, head, tail) = slot_key(text.as_bytes());
+            let mut at = slot_hash(len, head, tail) as usize & mask;
+            while self.slots[at].len != u32::MAX {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = Slot {
+                len,
+                head,
+                tail,
+                code: code as u32,
+            };
+        }
+    }
+}
+
+/// A text's length, first 8 and last 8 bytes (zero-padded when shorter).
+fn slot_key(bytes: &[u8]) -> (u32, u64, u64) {
+    let n = bytes.len();
+    let len = n.min(u32::MAX as usize - 1) as u32;
+    if n >= 8 {
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        return (len, word(0), if n > 8 { word(n - 8) } else { 0 });
+    }
+    let head = bytes
+        .iter()
+        .rev()
+        .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+    (len, head, 0)
+}
+
+/// Mixes a slot key into a hash (a folded 128-bit multiply, as foldhash does).
+fn slot_hash(len: u32, head: u64, tail: u64) -> u64 {
+    let fold = |a: u64, b: u64| {
+        let full = u128::from(a) * u128::from(b);
+        (full as u64) ^ ((full >> 64) as u64)
+    };
+    fold(
+        head ^ 0x243F_6A88_85A3_08D3,
+        tail ^ u64::from(len) ^ 0x1319_8A2E_0370_7344,
+    )
 }
 
 /// Reads from `source` until `buffer` holds `target` bytes or the source
@@ -1401,6 +1488,37 @@ mod tests {
     fn empty_cells_are_null() {
         let (_, _, rows, _) = read("a,b\n,x\n");
         assert_eq!(rows[0][0], None);
+    }
+
+    #[test]
+    fn the_dictionary_gives_each_distinct_text_one_code_in_the_order_first_seen() {
+        // Texts of every length up to 40 that share their first and last
+        // bytes and differ in between, with repeats, empty text and NULs.
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut dictionary = Dictionary::default();
+        let mut expected: std::collections::HashMap<String, u32> = Default::default();
+        for _ in 0..50_000 {
+            let len = next(41);
+            let text: String = (0..len)
+                .map(|i| match i {
+                    _ if i < 8 || i + 8 >= len => 'a',
+                    _ => ['a', 'b', '\0', '中'][next(4)],
+                })
+                .collect();
+            let fresh = expected.len() as u32;
+            let code = *expected.entry(text.clone()).or_insert(fresh);
+            assert_eq!(dictionary.code_of(&text), code, "{text:?}");
+        }
+        assert_eq!(dictionary.texts.len(), expected.len());
+        for (code, text) in dictionary.texts.iter().enumerate() {
+            assert_eq!(expected[text], code as u32);
+        }
     }
 
     #[test]
