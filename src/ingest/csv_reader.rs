@@ -494,14 +494,15 @@ fn build_columns(
                 .collect();
             for tile in part.chunks(TILE_ROWS) {
                 for (i, column) in built.iter_mut().enumerate() {
-                    for row in tile {
+                    let tile_cells = tile.iter().map(|row| {
                         let c = cells[row.0 + i];
                         let raw = &text[c.start..c.end];
-                        column.push(match c.quoted {
+                        match c.quoted {
                             false => Cow::Borrowed(raw),
                             true => csv_line::cell_text(raw, true),
-                        });
-                    }
+                        }
+                    });
+                    column.extend(tile_cells);
                 }
             }
             built
@@ -544,15 +545,16 @@ impl ColumnPart {
         }
     }
 
-    /// The next row's cell (empty: null).
-    fn push(&mut self, cell: Cow<'_, str>) {
+    /// The next rows' cells (empty: null).
+    fn extend<'t>(&mut self, cells: impl Iterator<Item = Cow<'t, str>>) {
         match self {
             ColumnPart::Text(_, builder) => {
-                builder.append_option((!cell.is_empty()).then_some(cell.as_ref()))
+                for cell in cells {
+                    builder.append_option((!cell.is_empty()).then_some(cell.as_ref()));
+                }
             }
-            ColumnPart::Coded { codes, dictionary } => {
-                codes.push((!cell.is_empty()).then(|| dictionary.code_of(&cell)))
-            }
+            ColumnPart::Coded { codes, dictionary } => codes
+                .extend(cells.map(|cell| (!cell.is_empty()).then(|| dictionary.code_of(&cell)))),
         }
     }
 
