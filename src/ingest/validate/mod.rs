@@ -98,8 +98,15 @@ fn check_codes(
 
     let mut accepted_rows: Vec<IdxSize> = Vec::with_capacity(raw.lines.len());
     let mut rejected: Vec<(usize, u16)> = Vec::new();
-    for row in 0..raw.lines.len() {
-        match rules.first_broken(&columns, row) {
+    // The first rule each row breaks: the columns' own rules, marked column
+    // by column from the last (so that an earlier column's rule stays),
+    // then for the rows none of those caught the rules relating columns.
+    let mut first: Vec<Option<u16>> = vec![None; raw.lines.len()];
+    for (j, column) in columns.iter().enumerate().rev() {
+        column.mark_broken(j, &mut first);
+    }
+    for (row, code) in first.into_iter().enumerate() {
+        match code.or_else(|| rules.relation_broken(&columns, row)) {
             None => accepted_rows.push(row as IdxSize),
             Some(code) => rejected.push((row, code)),
         }
@@ -336,25 +343,49 @@ impl<'a> SpecColumn<'a> {
         }
     }
 
-    /// The first rule of this column the row breaks: missing when
-    /// required, then (ids) mangled and re-saved, or (values) unparseable
-    /// and out of range.
-    fn broken(&self, row: usize) -> Option<Problem> {
+    /// Marks, for every row that breaks one, the first rule of this
+    /// column (the `j`-th of the spec) it breaks: missing when required,
+    /// then (ids) mangled and re-saved, or (values) unparseable and out of
+    /// range.
+    fn mark_broken(&self, j: usize, first: &mut [Option<u16>]) {
+        let missing = self
+            .spec
+            .required
+            .then(|| reject_code(Problem::MissingRequired, j));
         if let Some(ids) = &self.ids {
-            return match ids.shape[row] {
-                IdShape::Missing => self.spec.required.then_some(Problem::MissingRequired),
-                IdShape::Mangled => Some(Problem::MangledId),
-                IdShape::Round if ids.resaved => Some(Problem::ResavedId),
-                _ => None,
-            };
+            let mangled = Some(reject_code(Problem::MangledId, j));
+            let resaved = ids.resaved.then(|| reject_code(Problem::ResavedId, j));
+            for (code, shape) in first.iter_mut().zip(&ids.shape) {
+                let broken = match shape {
+                    IdShape::Missing => missing,
+                    IdShape::Mangled => mangled,
+                    IdShape::Round => resaved,
+                    IdShape::Other => None,
+                };
+                if broken.is_some() {
+                    *code = broken;
+                }
+            }
+            return;
         }
-        match self.verdicts[self.key(row)] {
-            Verdict::Missing => self.spec.required.then_some(Problem::MissingRequired),
+        // The rule each key breaks, then each row's by its key.
+        let unparseable = reject_code(Problem::Unparseable, j);
+        let broken_by_key: Vec<Option<u16>> = self
+            .verdicts
+            .iter()
+            .map(|v| match v {
+                Verdict::Missing => missing,
+                Verdict::Unparseable => Some(unparseable),
+                Verdict::OutOfRange => Some(reject_code(Problem::OutOfRange, j)),
+                Verdict::Fine => None,
+            })
+            .collect();
+        for (row, (code, &key)) in first.iter_mut().zip(&self.keys).enumerate() {
+            let broken = broken_by_key[key as usize];
             // A workbook date cell is a date, whatever its text.
-            Verdict::Unparseable if self.cell_date(row).is_some() => None,
-            Verdict::Unparseable => Some(Problem::Unparseable),
-            Verdict::OutOfRange => Some(Problem::OutOfRange),
-            Verdict::Fine => None,
+            if broken.is_some() && !(broken == Some(unparseable) && self.cell_date(row).is_some()) {
+                *code = broken;
+            }
         }
     }
 
@@ -568,15 +599,11 @@ impl Rules {
         }
     }
 
-    /// The reject code of the first rule the row breaks: each column in
-    /// spec order, then the rules that relate columns. A rule about a value
-    /// that is not there is not broken (the value's own rule speaks first).
-    fn first_broken(&self, columns: &[SpecColumn], row: usize) -> Option<u16> {
-        for (j, column) in columns.iter().enumerate() {
-            if let Some(rule) = column.broken(row) {
-                return Some(reject_code(rule, j));
-            }
-        }
+    /// The reject code of the first rule relating columns that a row
+    /// breaks, for a row that breaks no rule of a column of its own. A rule
+    /// about a value that is not there is not broken (the value's own rule
+    /// speaks first).
+    fn relation_broken(&self, columns: &[SpecColumn], row: usize) -> Option<u16> {
         // A county must lie in the row's prefecture; a prefecture-level
         // unit in the county column must repeat the row's own.
         let prefecture = columns[self.prefecture].prefecture(row);
