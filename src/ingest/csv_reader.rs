@@ -27,7 +27,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, channel, sync_channel};
 
 use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
@@ -106,17 +106,40 @@ impl TextSource {
         let (mut reader, found) = BlockReader::open(source, opts)?;
         let format = reader.format();
         let header = reader.header.clone();
-        let (sender, blocks) = sync_channel(0);
+        let layout = reader.layout();
+        // Three stages, one block each: this thread reads and splits the
+        // next block into records while a second builds the block before's
+        // columns (on rayon's threads) and the caller checks the one before
+        // that. Scan vectors go back to be filled again.
+        let (scanned_to_build, scanned) = sync_channel::<Result<ScannedBlock, ReadError>>(0);
+        let (spare_back, spare) = channel();
+        reader.spare_returned = Some(spare);
         std::thread::spawn(move || {
             loop {
-                let block = match reader.next_block() {
+                let block = match reader.next_scanned() {
                     Ok(Some(block)) => Ok(block),
                     Ok(None) => break,
                     Err(e) => Err(e),
                 };
                 let failed = block.is_err();
+                // A closed channel means the next stage stopped.
+                if scanned_to_build.send(block).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let (sender, blocks) = sync_channel(0);
+        std::thread::spawn(move || {
+            for block in scanned {
+                let table = block.and_then(|b| {
+                    let table = layout.build(b.text, b.had_errors, &b.scan);
+                    // The reading side may have finished: then nothing reuses them.
+                    let _ = spare_back.send(b.scan.into_buffers());
+                    table
+                });
+                let failed = table.is_err();
                 // A closed channel means the checking side stopped.
-                if sender.send(block).is_err() || failed {
+                if sender.send(table).is_err() || failed {
                     break;
                 }
             }
@@ -183,6 +206,26 @@ struct BlockReader {
     /// The last block's scan buffers, reused: a block's cell spans are tens
     /// of MB, and fresh memory costs a page fault per 4 KiB.
     spare: ScanBuffers,
+    /// Scan buffers a block's builder is done with.
+    spare_returned: Option<Receiver<ScanBuffers>>,
+}
+
+/// A block read and split into records, its columns not yet built.
+struct ScannedBlock {
+    text: String,
+    /// Bytes that were not valid in the file's encoding were replaced.
+    had_errors: bool,
+    scan: Scan,
+}
+
+/// What building a block's columns needs to know of its source, fixed
+/// once the header is found.
+struct BlockLayout {
+    format: SourceFormat,
+    header: Vec<String>,
+    roles: Vec<CellRole>,
+    delimiter: u8,
+    header_line: u32,
 }
 
 impl BlockReader {
@@ -292,6 +335,7 @@ impl BlockReader {
                 next_line: 1,
                 header_line,
                 spare: ScanBuffers::default(),
+                spare_returned: None,
             },
             found,
         ))
@@ -304,9 +348,23 @@ impl BlockReader {
         }
     }
 
-    fn next_block(&mut self) -> Result<Option<RawTable>, ReadError> {
+    fn layout(&self) -> BlockLayout {
+        BlockLayout {
+            format: self.format(),
+            header: self.header.clone(),
+            roles: self.roles.clone(),
+            delimiter: self.delimiter,
+            header_line: self.header_line,
+        }
+    }
+
+    /// The next block of whole records, split into records and cells.
+    fn next_scanned(&mut self) -> Result<Option<ScannedBlock>, ReadError> {
         if self.done {
             return Ok(None);
+        }
+        if let Some(Ok(buffers)) = self.spare_returned.as_ref().map(Receiver::try_recv) {
+            self.spare = buffers;
         }
         let expected = Some(self.header.len());
         loop {
@@ -354,15 +412,17 @@ impl BlockReader {
                 scan
             };
             self.next_line = scan.next_line;
-            let table = self.build(text, had_errors, &scan)?;
-            self.spare = scan.into_buffers();
             if self.at_eof && self.buffer.is_empty() {
                 self.done = true;
             } else {
                 let target = self.block_bytes;
                 self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
             }
-            return Ok(Some(table));
+            return Ok(Some(ScannedBlock {
+                text,
+                had_errors,
+                scan,
+            }));
         }
     }
 
@@ -385,15 +445,16 @@ impl BlockReader {
             }
         }
     }
+}
+
+impl BlockLayout {
+    fn format(&self) -> SourceFormat {
+        self.format
+    }
 
     /// Sorts a block's records into rows and records set aside, and builds
     /// the rows' cell columns.
-    fn build(
-        &mut self,
-        text: String,
-        had_errors: bool,
-        scan: &Scan,
-    ) -> Result<RawTable, ReadError> {
+    fn build(&self, text: String, had_errors: bool, scan: &Scan) -> Result<RawTable, ReadError> {
         let header_cells = self.header.len();
         let mut lines = Vec::new();
         let mut spans = Vec::new();
