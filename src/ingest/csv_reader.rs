@@ -376,6 +376,7 @@ impl BlockReader {
                 self.newline,
                 expected,
                 std::mem::take(&mut self.spare),
+                Lines::Plain,
             );
             if scan.consumed == 0 && !self.at_eof {
                 self.spare = scan.into_buffers();
@@ -405,6 +406,7 @@ impl BlockReader {
                     self.newline,
                     expected,
                     scan.into_buffers(),
+                    Lines::Plain,
                 );
                 again.next_line = next_line;
                 again
@@ -853,28 +855,13 @@ fn scan(
     expected: Option<usize>,
 ) -> Scan {
     let buffers = ScanBuffers::default();
-    scan_into(
-        bytes, first_line, at_eof, delimiter, newline, expected, buffers,
-    )
-}
-
-/// [`scan`] into vectors kept from an earlier scan.
-fn scan_into(
-    bytes: &[u8],
-    first_line: u32,
-    at_eof: bool,
-    delimiter: u8,
-    newline: u8,
-    expected: Option<usize>,
-    buffers: ScanBuffers,
-) -> Scan {
     let lines = Lines::Plain;
-    scan_lines(
+    scan_into(
         bytes, first_line, at_eof, delimiter, newline, expected, buffers, lines,
     )
 }
 
-/// Whether [`scan_lines`] takes records that are one line without a quote
+/// Whether [`scan_into`] takes records that are one line without a quote
 /// (most records) on their own path, or every record on the general one.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lines {
@@ -884,8 +871,9 @@ enum Lines {
     General,
 }
 
+/// [`scan`] into vectors kept from an earlier scan.
 #[allow(clippy::too_many_arguments)]
-fn scan_lines(
+fn scan_into(
     bytes: &[u8],
     first_line: u32,
     at_eof: bool,
@@ -1401,6 +1389,17 @@ mod tests {
         assert_eq!(header, vec!["a", "b"]);
     }
 
+    /// A seeded xorshift: each call a number below the one given.
+    fn below(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     #[test]
     fn plain_lines_are_scanned_as_the_general_path_scans_them() {
         // Random texts over the bytes that matter, with every separator,
@@ -1419,13 +1418,7 @@ mod tests {
             b" ",
             "中".as_bytes(),
         ];
-        let mut state = 17u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = below(17);
         for round in 0..20_000 {
             let mut bytes = Vec::new();
             for _ in 0..next(60) {
@@ -1437,7 +1430,7 @@ mod tests {
             let expected = [None, Some(1), Some(3)][round % 3];
             let scan_with = |lines| {
                 let buffers = ScanBuffers::default();
-                let s = scan_lines(
+                let s = scan_into(
                     &bytes, 5, at_eof, delimiter, newline, expected, buffers, lines,
                 );
                 (s.records, s.cells, s.consumed, s.next_line)
@@ -1557,13 +1550,7 @@ mod tests {
     fn the_dictionary_gives_each_distinct_text_one_code_in_the_order_first_seen() {
         // Texts of every length up to 40 that share their first and last
         // bytes and differ in between, with repeats, empty text and NULs.
-        let mut state = 7u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = below(7);
         let mut dictionary = Dictionary::default();
         let mut expected: std::collections::HashMap<String, u32> = Default::default();
         for _ in 0..50_000 {
