@@ -448,16 +448,19 @@ fn keys_and_texts<'r>(
         // Coded by the reader: the row's code is its key.
         Some(dictionary) => {
             let none = dictionary.len() as u32;
+            // A code past the dictionary (a reader's mistake) reads as an
+            // empty cell, as a null gather would have it, rather than panic.
+            let key = |c: u32, valid: bool| if valid && c < none { c } else { none };
             let mut keys = Vec::with_capacity(cells.len());
             for codes in cells.u32()?.downcast_iter() {
                 match codes.validity() {
-                    None => keys.extend_from_slice(codes.values()),
+                    None => keys.extend(codes.values().iter().map(|&c| key(c, true))),
                     Some(valid) => keys.extend(
                         codes
                             .values()
                             .iter()
                             .zip(valid.iter())
-                            .map(|(&c, v)| if v { c } else { none }),
+                            .map(|(&c, v)| key(c, v)),
                     ),
                 }
             }
