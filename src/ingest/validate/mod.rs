@@ -469,16 +469,15 @@ fn keys_and_texts<'r>(
         // Plain text (amounts in other forms) is nearly a value per row:
         // the k-th non-empty cell is key k.
         None => {
-            let texts: Vec<&str> = cells.str()?.iter().flatten().collect();
-            let none = texts.len() as u32;
-            let mut next = 0;
+            let none = (cells.len() - cells.null_count()) as u32;
+            let mut texts = Vec::with_capacity(none as usize);
             let keys = cells
                 .str()?
                 .iter()
                 .map(|v| match v {
-                    Some(_) => {
-                        next += 1;
-                        next - 1
+                    Some(v) => {
+                        texts.push(v);
+                        texts.len() as u32 - 1
                     }
                     None => none,
                 })
@@ -682,6 +681,15 @@ fn epoch() -> NaiveDate {
 /// `None` when any value needs the full parser.
 fn whole_numbers(cells: &Column) -> PolarsResult<Option<Series>> {
     if cells.dtype() != &DataType::String || cells.is_empty() {
+        return Ok(None);
+    }
+    // A block with decimals shows one among its first amounts: then the
+    // cast over the whole column would be wasted (declining is always safe).
+    let plain_whole = |v: &str| {
+        v.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+    };
+    if !cells.str()?.iter().flatten().take(256).all(plain_whole) {
         return Ok(None);
     }
     let whole = cells.cast(&DataType::Int64)?;
