@@ -27,7 +27,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, channel, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
 use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder};
 use rayon::prelude::*;
@@ -76,6 +76,8 @@ pub struct TextSource {
     header: Vec<String>,
     kind: Option<LogKind>,
     blocks: Receiver<Result<RawTable, ReadError>>,
+    /// Checked blocks' texts, back to the reading thread to be filled again.
+    texts_back: Sender<Vec<u8>>,
 }
 
 impl TextSource {
@@ -114,6 +116,8 @@ impl TextSource {
         let (scanned_to_build, scanned) = sync_channel::<Result<ScannedBlock, ReadError>>(0);
         let (spare_back, spare) = channel();
         reader.spare_returned = Some(spare);
+        let (texts_back, spare_texts) = channel();
+        reader.spare_texts = Some(spare_texts);
         std::thread::spawn(move || {
             loop {
                 let block = match reader.next_scanned() {
@@ -150,6 +154,7 @@ impl TextSource {
             header,
             kind: found.kind,
             blocks,
+            texts_back,
         })
     }
 }
@@ -175,6 +180,13 @@ impl Source for TextSource {
         match self.blocks.recv() {
             Ok(block) => block.map(Some),
             Err(_) => Ok(None),
+        }
+    }
+
+    fn done_with(&mut self, block: RawTable) {
+        if let Some(text) = block.into_text() {
+            // The reading side may have finished: then nothing reuses it.
+            let _ = self.texts_back.send(text.into_bytes());
         }
     }
 }
@@ -208,6 +220,9 @@ struct BlockReader {
     spare: ScanBuffers,
     /// Scan buffers a block's builder is done with.
     spare_returned: Option<Receiver<ScanBuffers>>,
+    /// Block texts the checking side is done with: the next block is read
+    /// into one of them rather than into fresh memory.
+    spare_texts: Option<Receiver<Vec<u8>>>,
 }
 
 /// A block read and split into records, its columns not yet built.
@@ -336,6 +351,7 @@ impl BlockReader {
                 header_line,
                 spare: ScanBuffers::default(),
                 spare_returned: None,
+                spare_texts: None,
             },
             found,
         ))
@@ -389,7 +405,14 @@ impl BlockReader {
             // after them stays for the next read.
             // The next block is read into room for a whole block, so that
             // it is not copied again each time the buffer grows.
-            let mut rest = Vec::with_capacity(self.block_bytes.min(MAX_RESERVED_BYTES));
+            let mut rest = match self.spare_texts.as_ref().map(Receiver::try_recv) {
+                Some(Ok(mut spare)) => {
+                    spare.clear();
+                    spare
+                }
+                _ => Vec::new(),
+            };
+            rest.reserve(self.block_bytes.min(MAX_RESERVED_BYTES));
             rest.extend_from_slice(&self.buffer[scan.consumed..]);
             self.buffer.truncate(scan.consumed);
             let chunk = std::mem::replace(&mut self.buffer, rest);

@@ -522,6 +522,7 @@ fn read_source(
         }));
         block_rejects.sort_by_key(|r| r.line);
         rejects.extend(block_rejects);
+        source.done_with(raw);
         match &mut accepted {
             Some(all) => {
                 all.vstack_mut(&checked.accepted)?;

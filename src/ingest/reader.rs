@@ -284,6 +284,15 @@ pub enum CellColumn {
 }
 
 impl RawTable {
+    /// The block's text, for a text reader to fill again (none for rows
+    /// kept as lines).
+    pub fn into_text(self) -> Option<String> {
+        match self.records {
+            Records::Spans { text, .. } => Some(text),
+            Records::Lines(_) => None,
+        }
+    }
+
     /// Assembles a block from its columns (one per header cell, all as long
     /// as `lines`).
     pub fn new(
@@ -438,6 +447,9 @@ pub trait Source {
     fn kind(&self) -> Option<LogKind>;
     /// The next block of rows after the header; none once all are read.
     fn next_block(&mut self) -> Result<Option<RawTable>, ReadError>;
+    /// A block the caller is done with: a reader may fill its memory with
+    /// a later block, as fresh memory costs a page fault per 4 KiB.
+    fn done_with(&mut self, _block: RawTable) {}
 }
 
 #[cfg(test)]
