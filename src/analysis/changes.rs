@@ -6,6 +6,8 @@
 
 use polars::prelude::*;
 
+use super::Streamed;
+
 use super::groups::KeyValue;
 use super::rates::{self, Judgement, RateRow, Rates, RatesOptions};
 use crate::regions::RegionTable;
@@ -180,7 +182,7 @@ pub fn court_against_arbitration(
             .clone()
             .lazy()
             .filter(col("channel").cast(DataType::String).eq(lit(code)))
-            .collect()?;
+            .collect_streamed()?;
         rates::compute(&only, regions, opts)
     };
     let court = of_channel("court")?;

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::Streamed;
+
 use crate::analysis::groups::{Dimension, KeyValue};
 use crate::period::Period;
 
@@ -36,7 +38,7 @@ fn span(frame: &DataFrame, dates: &[Expr]) -> PolarsResult<Option<DataRange>> {
                 d.clone().min().cast(DataType::Int32).alias("lo"),
                 d.clone().max().cast(DataType::Int32).alias("hi"),
             ])
-            .collect()?;
+            .collect_streamed()?;
         if let Some(lo) = out.column("lo")?.i32()?.get(0) {
             first = Some(first.map_or(lo, |f| f.min(lo)));
         }

@@ -9,6 +9,8 @@
 
 use polars::prelude::*;
 
+use super::Streamed;
+
 use super::groups::{Dimension, Grouped};
 use crate::ingest::schema::{CHANNEL, EnumSpec, LogKind, SOURCE, normalize_token};
 use crate::messages::{Message, quote};
@@ -264,7 +266,10 @@ impl Filters {
             .into_iter()
             .reduce(|a, b| a.and(b))
             .expect("not empty");
-        Ok((frame.clone().lazy().filter(all).collect()?, unmatched))
+        Ok((
+            frame.clone().lazy().filter(all).collect_streamed()?,
+            unmatched,
+        ))
     }
 
     /// Whether a per-region table shows this row: with a region filter,

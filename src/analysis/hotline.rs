@@ -10,6 +10,8 @@
 
 use polars::prelude::*;
 
+use super::Streamed;
+
 use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::Period;
@@ -132,8 +134,10 @@ pub fn compute(
         .clone()
         .group_by(groups::key_columns(&opts.by))
         .agg(figures(opts.sla_days))
-        .collect()?;
-    let total_agg = in_period.select(figures(opts.sla_days)).collect()?;
+        .collect_streamed()?;
+    let total_agg = in_period
+        .select(figures(opts.sla_days))
+        .collect_streamed()?;
 
     let range = if opts.by.contains(&Dimension::Month) {
         DataRange::of_hotline(hotline)?

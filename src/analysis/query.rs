@@ -11,6 +11,8 @@
 
 use polars::prelude::*;
 
+use super::Streamed;
+
 use crate::ingest::Logs;
 use crate::ingest::schema::LogKind;
 use crate::regions::{Level, RegionTable};
@@ -87,7 +89,7 @@ fn provenance(df: DataFrame, logs: &Logs, kind: LogKind) -> PolarsResult<DataFra
                 .alias("source_file"),
             col(crate::ingest::validate::LINE).alias("source_line"),
         ])
-        .collect()
+        .collect_streamed()
         .map(|df| df.drop_many([crate::ingest::merge::FILE, crate::ingest::validate::LINE]))
 }
 
@@ -104,7 +106,7 @@ fn plain_types(frame: DataFrame) -> PolarsResult<DataFrame> {
             _ => col(name.clone()),
         })
         .collect();
-    frame.lazy().select(columns).collect()
+    frame.lazy().select(columns).collect_streamed()
 }
 
 fn mediation(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
@@ -130,7 +132,7 @@ fn mediation(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
                 )
                 .alias("is_decided"),
         ])
-        .collect()?;
+        .collect_streamed()?;
     plain_types(provenance(frame, logs, LogKind::Mediation)?)
 }
 
@@ -150,7 +152,7 @@ fn hotline(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
                 .eq(lit("closed"))
                 .alias("is_closed"),
         ])
-        .collect()?;
+        .collect_streamed()?;
     // Milliseconds to hours by true division here: Polars multiplies by the
     // reciprocal, which gives 4 h as 3.9999999999999996.
     let mut frame = frame;

@@ -9,6 +9,8 @@
 
 use polars::prelude::*;
 
+use super::Streamed;
+
 use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::{Period, day_lit};
@@ -232,6 +234,9 @@ pub fn compute(
     let key_columns = groups::key_columns(&opts.by);
     let closed_on = col("closed_on");
     let success = col("outcome").eq(lit("success"));
+    // Each row's figures are computed over the whole column first, so the
+    // grouped step only adds them up: an expression other than a plain
+    // column, evaluated group by group, costs a copy of its rows per group.
     let closed = mediation
         .clone()
         .lazy()
@@ -241,23 +246,34 @@ pub fn compute(
                 .and(col("outcome").neq(lit("pending"))),
         )
         .with_columns(keys_by(closed_on))
-        .group_by(key_columns.clone())
-        .agg([
-            success.clone().sum().alias("successes"),
-            col("outcome").eq(lit("failure")).sum().alias("failures"),
-            col("outcome").eq(lit("withdrawn")).sum().alias("withdrawn"),
+        .with_columns([
+            success.clone().alias("successes"),
+            col("outcome").eq(lit("failure")).alias("failures"),
+            col("outcome").eq(lit("withdrawn")).alias("withdrawn"),
             fen(col("amount_yuan")).alias("amount_fen"),
-            col("amount_yuan").is_not_null().sum().alias("amount_cases"),
+            col("amount_yuan").is_not_null().alias("amount_cases"),
             fen(when(success)
                 .then(col("settled_yuan"))
                 .otherwise(lit(NULL).cast(DataType::Float64)))
             .alias("settled_fen"),
             col("workers_involved")
                 .fill_null(lit(0i64))
-                .sum()
                 .alias("workers"),
         ])
-        .collect()?;
+        .group_by(key_columns.clone())
+        .agg(
+            [
+                "successes",
+                "failures",
+                "withdrawn",
+                "amount_fen",
+                "amount_cases",
+                "settled_fen",
+                "workers",
+            ]
+            .map(|name| col(name).sum()),
+        )
+        .collect_streamed()?;
     let received_on = col("received_on");
     let received = mediation
         .clone()
@@ -266,7 +282,7 @@ pub fn compute(
         .with_columns(keys_by(received_on))
         .group_by(key_columns.clone())
         .agg([len().alias("received")])
-        .collect()?;
+        .collect_streamed()?;
     let pending = pending_at_end(mediation, regions, opts, &[&closed, &received])?;
 
     let mut total_counts = OutcomeCounts::default();
@@ -318,13 +334,12 @@ pub fn compute(
     })
 }
 
-/// A sum of amounts in whole fen (分), so that sums of yuan with cents are
-/// exact (no 7171273.5200000005); empty cells count 0.
+/// An amount in whole fen (分), so that sums of yuan with cents are exact
+/// (no 7171273.5200000005); an empty cell counts 0.
 fn fen(amount: Expr) -> Expr {
     (amount.fill_null(lit(0.0)) * lit(100.0))
         .round(0, RoundMode::HalfAwayFromZero)
         .cast(DataType::Int64)
-        .sum()
 }
 
 /// Cases pending at the end of the period, per group: received by its end
@@ -357,7 +372,7 @@ fn pending_at_end(
             .with_columns(keys)
             .group_by(groups::key_columns(&opts.by))
             .agg([len().alias("pending")])
-            .collect()
+            .collect_streamed()
     };
     if !opts.by.contains(&Dimension::Month) {
         return pending_by(opts.period.to, col("received_on"));

@@ -9,6 +9,8 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::Streamed;
+
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::{Period, day_lit};
 use crate::regions::RegionTable;
@@ -95,7 +97,7 @@ fn latest_date(hotline: &DataFrame, mediation: &DataFrame) -> PolarsResult<Optio
             .clone()
             .lazy()
             .select(columns.map(|c| c.max().cast(DataType::Int32)))
-            .collect()?;
+            .collect_streamed()?;
         maxima
             .columns()
             .iter()
@@ -157,7 +159,7 @@ pub fn compute(
             col("__closed").fill_null(lit(false)),
             col("__success").fill_null(lit(false)),
         ])
-        .collect()?;
+        .collect_streamed()?;
     let counts = [
         len().alias("referred"),
         col("__linked").sum().alias("linked"),
@@ -169,7 +171,7 @@ pub fn compute(
         .lazy()
         .group_by(groups::key_columns(&dims))
         .agg(counts.clone())
-        .collect()?;
+        .collect_streamed()?;
     let row =
         |keys: Vec<KeyValue>, df: &DataFrame, i: Option<usize>| -> PolarsResult<ReferralRow> {
             Ok(ReferralRow {
@@ -184,7 +186,7 @@ pub fn compute(
         .into_iter()
         .map(|(keys, i)| row(keys, &agg, i))
         .collect::<PolarsResult<Vec<_>>>()?;
-    let total_agg = tickets.clone().lazy().select(counts).collect()?;
+    let total_agg = tickets.clone().lazy().select(counts).collect_streamed()?;
     let total = row(Vec::new(), &total_agg, Some(0))?;
 
     let findings = findings(hotline, mediation, &tickets, opts)?;
@@ -219,7 +221,7 @@ fn findings(
         )
         .select([col("case_id")])
         .sort(["case_id"], SortMultipleOptions::default())
-        .collect()?;
+        .collect_streamed()?;
     let without_ticket = mediation
         .clone()
         .lazy()
@@ -230,7 +232,7 @@ fn findings(
         )
         .select([col("case_id")])
         .sort(["case_id"], SortMultipleOptions::default())
-        .collect()?;
+        .collect_streamed()?;
 
     let as_of = latest_date(hotline, mediation)?;
     let unlinked = match as_of {
@@ -246,7 +248,7 @@ fn findings(
                 )
                 .select([col("ticket_id")])
                 .sort(["ticket_id"], SortMultipleOptions::default())
-                .collect()?
+                .collect_streamed()?
         }
         None => referred.clear(),
     };
@@ -274,7 +276,7 @@ fn findings(
             col("__ticket_prefecture"),
         ])
         .sort(["case_id"], SortMultipleOptions::default())
-        .collect()?;
+        .collect_streamed()?;
     let case_pref = cross.column("prefecture_code")?.u32()?.clone();
     let ticket_pref = cross.column("__ticket_prefecture")?.u32()?.clone();
     let cross_region_links = strings(&cross, "case_id")?
