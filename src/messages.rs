@@ -201,6 +201,10 @@ pub enum Message {
         detail: String,
     },
     EmptyFile,
+    RecordTooLong {
+        line: u32,
+        limit_mib: usize,
+    },
     NoHeader {
         kind: String,
         required: String,
@@ -603,6 +607,14 @@ impl Message {
             EmptyFile => t(
                 "文件是空的：没有表头".into(),
                 "the file is empty: no header line".into(),
+            ),
+            RecordTooLong { line, limit_mib } => t(
+                format!(
+                    "第 {line} 行起的一条记录超过 {limit_mib} MiB 仍未结束（可能缺少换行或引号未闭合），无法读取；请检查该处"
+                ),
+                format!(
+                    "the record starting at line {line} runs past {limit_mib} MiB without ending (a missing line break or an unclosed quote?); look at that place in the file"
+                ),
             ),
             NoHeader { kind, required } => t(
                 format!(

@@ -45,6 +45,11 @@ use crate::csv_line::{self, is_blank};
 /// checked).
 pub const BLOCK_BYTES: usize = 32 << 20;
 
+/// A block's bytes at most, a record's too. Its text, decoded, is at most
+/// 3× as long (an undecodable byte becomes a 3-byte U+FFFD): 1.5 GiB, so
+/// cell offsets fit in 31 bits ([`CellSpan`]).
+pub const MAX_BLOCK_BYTES: usize = 512 << 20;
+
 /// Room reserved ahead for a block at most (tests read whole files as one
 /// block of `usize::MAX` bytes).
 const MAX_RESERVED_BYTES: usize = 64 << 20;
@@ -205,6 +210,8 @@ struct BlockReader {
     at_eof: bool,
     done: bool,
     block_bytes: usize,
+    /// [`MAX_BLOCK_BYTES`] (smaller in tests).
+    max_bytes: usize,
     encoding: Encoding,
     decided: Decided,
     text_encoding: TextEncoding,
@@ -248,7 +255,7 @@ impl BlockReader {
         mut source: Box<dyn Read + Send>,
         opts: &TextOptions,
     ) -> Result<(BlockReader, HeaderFound), ReadError> {
-        let block_bytes = opts.block_bytes.max(1);
+        let block_bytes = opts.block_bytes.clamp(1, MAX_BLOCK_BYTES);
         let mut buffer = Vec::new();
         // Enough of the file to find the header in, whatever the block size.
         let first_read = block_bytes.max(HEADER_PREFIX_BYTES);
@@ -340,6 +347,7 @@ impl BlockReader {
                 at_eof,
                 done: false,
                 block_bytes,
+                max_bytes: MAX_BLOCK_BYTES,
                 encoding,
                 decided,
                 text_encoding,
@@ -396,8 +404,14 @@ impl BlockReader {
             );
             if scan.consumed == 0 && !self.at_eof {
                 self.spare = scan.into_buffers();
-                // One record longer than the buffer: read on.
+                // One record longer than the buffer: read on, up to a limit.
+                if self.buffer.len() >= self.max_bytes {
+                    return Err(ReadError::RecordTooLong {
+                        line: self.next_line,
+                    });
+                }
                 let target = self.buffer.len() + self.buffer.len().max(self.block_bytes);
+                let target = target.min(self.max_bytes);
                 self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
                 continue;
             }
@@ -492,7 +506,7 @@ impl BlockLayout {
         {
             let raw = &text[r.start..r.end];
             let cells = &scan.cells[r.first_cell..r.first_cell + r.cell_count];
-            let value = |c: &CellSpan| csv_line::cell_text(&text[c.start..c.end], c.quoted);
+            let value = |c: &CellSpan| csv_line::cell_text(c.raw(&text), c.quoted());
             // The total-row rule comes first, even for a record the scan
             // set aside (its first line's cells are looked at).
             let total_row = match &r.problem {
@@ -501,7 +515,7 @@ impl BlockLayout {
                         .iter()
                         .map(String::as_str),
                 ),
-                None => is_total_row(cells.iter().map(|c| &text[c.start..c.end])),
+                None => is_total_row(cells.iter().map(|c| c.raw(&text))),
             };
             let problem = if total_row {
                 Some(StructuralProblem::TotalRow)
@@ -582,8 +596,8 @@ fn build_columns(
                 for (i, column) in built.iter_mut().enumerate() {
                     let tile_cells = tile.iter().map(|row| {
                         let c = cells[row.0 + i];
-                        let raw = &text[c.start..c.end];
-                        match c.quoted {
+                        let raw = c.raw(text);
+                        match c.quoted() {
                             false => Cow::Borrowed(raw),
                             true => csv_line::cell_text(raw, true),
                         }
@@ -816,17 +830,47 @@ fn fill(
 fn record_cells(text: &str, r: &Record, cells: &[CellSpan]) -> Vec<String> {
     cells[r.first_cell..r.first_cell + r.cell_count]
         .iter()
-        .map(|c| csv_line::cell_text(&text[c.start..c.end], c.quoted).into_owned())
+        .map(|c| csv_line::cell_text(c.raw(text), c.quoted()).into_owned())
         .collect()
 }
 
 /// A cell as found by [`scan`]: its byte span between delimiters, and
-/// whether it is quoted.
+/// whether it is quoted. 8 bytes rather than 24: a block's cells are a few
+/// million, and its text is under 2 GiB ([`MAX_BLOCK_BYTES`]), so the
+/// offsets take 31 bits and the quote the last bit of `end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct CellSpan {
-    start: usize,
-    end: usize,
-    quoted: bool,
+    start: u32,
+    end_and_quoted: u32,
+}
+
+impl CellSpan {
+    const QUOTED: u32 = 1 << 31;
+
+    fn new(start: usize, end: usize, quoted: bool) -> CellSpan {
+        debug_assert!(start <= end && end < Self::QUOTED as usize);
+        CellSpan {
+            start: start as u32,
+            end_and_quoted: end as u32 | if quoted { Self::QUOTED } else { 0 },
+        }
+    }
+
+    fn start(self) -> usize {
+        self.start as usize
+    }
+
+    fn end(self) -> usize {
+        (self.end_and_quoted & !Self::QUOTED) as usize
+    }
+
+    fn quoted(self) -> bool {
+        self.end_and_quoted & Self::QUOTED != 0
+    }
+
+    /// The cell's bytes, quotes and all.
+    fn raw(self, text: &str) -> &str {
+        &text[self.start()..self.end()]
+    }
 }
 
 /// One record as found by [`scan`].
@@ -1017,11 +1061,7 @@ fn scan_into(
         };
         let cell_start = s.cell_begin.min(end);
         s.has_content |= !is_blank(&bytes[s.cell_rest.min(end)..end]);
-        s.cells.push(CellSpan {
-            start: cell_start,
-            end,
-            quoted: s.quoted,
-        });
+        s.cells.push(CellSpan::new(cell_start, end, s.quoted));
         s.cell_begin = i + 1;
         s.cell_rest = i + 1;
         s.quoted = false;
@@ -1100,18 +1140,12 @@ impl ScanState {
         let end = trim_cr(bytes, start, line_end, newline);
         let mut cell_start = start;
         for at in memchr::memchr_iter(delimiter, &bytes[start..line_end]) {
-            self.cells.push(CellSpan {
-                start: cell_start,
-                end: start + at,
-                quoted: false,
-            });
+            self.cells
+                .push(CellSpan::new(cell_start, start + at, false));
             cell_start = start + at + 1;
         }
-        self.cells.push(CellSpan {
-            start: cell_start.min(end),
-            end,
-            quoted: false,
-        });
+        self.cells
+            .push(CellSpan::new(cell_start.min(end), end, false));
         let has_content = bytes[start..end]
             .iter()
             .any(|&b| b != delimiter && !matches!(b, b' ' | b'\t' | b'\r'));
@@ -1199,6 +1233,8 @@ pub(crate) fn read_text(name: &str, text: &str, kind: LogKind) -> RawTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
+    use crate::messages::Message;
 
     /// The first row is the header; even columns plain, odd ones coded, so
     /// every test reads both ways.
@@ -1344,6 +1380,55 @@ mod tests {
         let (_, lines, _, rejected) = read("a,b\n1,x\n2,\"never closed\n3,y\n");
         assert_eq!(rejected, [(3, StructuralProblem::UnclosedQuote)]);
         assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn a_record_past_the_limit_stops_the_file_with_its_line() {
+        // Line 3 never ends: no line break in 400,000 bytes (more than the
+        // header's first read), with 300 KiB the limit.
+        let mut bytes = b"a,b\n1,x\n2,".to_vec();
+        bytes.extend(std::iter::repeat_n(b'y', 400_000));
+        let find: FindHeader = &first_row;
+        let opts = TextOptions {
+            forced: None,
+            block_bytes: 64,
+            find_header: find,
+        };
+        let (mut reader, _) =
+            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
+        reader.max_bytes = 300 << 10;
+        let mut lines = Vec::new();
+        let error = loop {
+            match reader.next_scanned() {
+                Ok(Some(block)) => lines.extend(block.scan.records.iter().map(|r| r.line)),
+                Ok(None) => panic!("the file was read to its end"),
+                Err(e) => break e,
+            }
+        };
+        assert!(
+            matches!(error, ReadError::RecordTooLong { line: 3 }),
+            "{error:?}"
+        );
+        assert!(lines.contains(&2));
+        let said = Message::RecordTooLong {
+            line: 3,
+            limit_mib: MAX_BLOCK_BYTES >> 20,
+        };
+        assert_eq!(error.to_string(), said.to_string());
+        assert!(
+            said.text(Lang::Zh)
+                .contains("第 3 行起的一条记录超过 512 MiB")
+        );
+        assert!(said.text(Lang::En).contains("line 3 runs past 512 MiB"));
+    }
+
+    #[test]
+    fn cell_spans_keep_offsets_and_the_quote() {
+        for (start, end, quoted) in [(0, 0, false), (7, 19, true), (5, (1 << 31) - 1, true)] {
+            let c = CellSpan::new(start, end, quoted);
+            assert_eq!((c.start(), c.end(), c.quoted()), (start, end, quoted));
+        }
+        assert_eq!(std::mem::size_of::<CellSpan>(), 8);
     }
 
     #[test]
@@ -1621,7 +1706,7 @@ mod tests {
         let roles = [CellRole::Id, CellRole::Text, CellRole::Text];
         let cell = |row: usize, i: usize| {
             let c = scan.cells[rows[row].0 + i];
-            let v = csv_line::cell_text(&text[c.start..c.end], c.quoted).into_owned();
+            let v = csv_line::cell_text(c.raw(&text), c.quoted()).into_owned();
             (!v.is_empty()).then_some(v)
         };
         let values = |column: &CellColumn| -> Vec<Option<String>> {

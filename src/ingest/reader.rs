@@ -401,6 +401,10 @@ pub enum ReadError {
     /// whole file must be read again in the encoding decided over all of it.
     EncodingChanged,
     Workbook(Message),
+    /// A record that has not ended within [`super::csv_reader::MAX_BLOCK_BYTES`].
+    RecordTooLong {
+        line: u32,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -417,6 +421,10 @@ impl std::fmt::Display for ReadError {
                 return f.write_str("the encoding changes within the file");
             }
             ReadError::Workbook(m) => m.clone(),
+            ReadError::RecordTooLong { line } => Message::RecordTooLong {
+                line: *line,
+                limit_mib: super::csv_reader::MAX_BLOCK_BYTES >> 20,
+            },
         };
         write!(f, "{message}")
     }
