@@ -182,21 +182,26 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         range,
     )?;
 
-    let rates_by = |dim: Dimension| -> PolarsResult<(Rates, RatesOptions)> {
-        let ropts = RatesOptions {
-            by: vec![dim],
-            period: period.clone(),
-            judgement: judgement.clone(),
-        };
-        let mut result = rates::compute(&logs.mediation, regions, &ropts)?;
-        result.rows.retain(|r| opts.filters.shows(&[dim], r));
-        Ok((result, ropts))
+    // Each rates table of the period is computed once (a scan of every
+    // case): the tables the filters narrow are copies with rows left out.
+    let period_opts = |dim: Dimension| RatesOptions {
+        by: vec![dim],
+        period: period.clone(),
+        judgement: judgement.clone(),
     };
-    let (prefectures, prefecture_opts) = rates_by(Dimension::Prefecture)?;
+    let prefecture_opts = period_opts(Dimension::Prefecture);
     let prefectures_all = rates::compute(&logs.mediation, regions, &prefecture_opts)?;
     // The county table of the whole province, judged as `rates --by county`
     // judges it; the report shows the counties of the chosen prefectures.
-    let (counties, _) = rates_by(Dimension::County)?;
+    let province_counties =
+        rates::compute(&logs.mediation, regions, &period_opts(Dimension::County))?;
+    let shown = |all: &Rates, dim: Dimension| {
+        let mut rates = all.clone();
+        rates.rows.retain(|r| opts.filters.shows(&[dim], r));
+        rates
+    };
+    let prefectures = shown(&prefectures_all, Dimension::Prefecture);
+    let counties = shown(&province_counties, Dimension::County);
     let county_prefectures: Vec<(u32, String)> = prefectures
         .rows
         .iter()
@@ -206,34 +211,29 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
 
     // Each prefecture (and county) against the period before and a year earlier.
     let earlier = [period.previous(opts.named), period.year_earlier(opts.named)];
-    let compared = |dim: Dimension| -> PolarsResult<Vec<(Comparison, Option<Period>)>> {
-        let now_opts = RatesOptions {
-            by: vec![dim],
-            period: period.clone(),
-            judgement: judgement.clone(),
+    let compared =
+        |dim: Dimension, now: &Rates| -> PolarsResult<Vec<(Comparison, Option<Period>)>> {
+            let mut out = Vec::new();
+            for then_period in &earlier {
+                let Some(p) = then_period else {
+                    out.push((changes::against_earlier(now, now, false, judgement), None));
+                    continue;
+                };
+                let then_opts = RatesOptions {
+                    period: p.clone(),
+                    ..period_opts(dim)
+                };
+                let then = rates::compute(&logs.mediation, regions, &then_opts)?;
+                let covered = coverage::reaches(mediation_range, p);
+                out.push((
+                    changes::against_earlier(now, &then, covered, judgement),
+                    Some(p.clone()),
+                ));
+            }
+            Ok(out)
         };
-        let now = rates::compute(&logs.mediation, regions, &now_opts)?;
-        let mut out = Vec::new();
-        for then_period in &earlier {
-            let Some(p) = then_period else {
-                out.push((changes::against_earlier(&now, &now, false, judgement), None));
-                continue;
-            };
-            let then_opts = RatesOptions {
-                period: p.clone(),
-                ..now_opts.clone()
-            };
-            let then = rates::compute(&logs.mediation, regions, &then_opts)?;
-            let covered = coverage::reaches(mediation_range, p);
-            out.push((
-                changes::against_earlier(&now, &then, covered, judgement),
-                Some(p.clone()),
-            ));
-        }
-        Ok(out)
-    };
-    let prefecture_changes = compared(Dimension::Prefecture)?;
-    let county_changes = compared(Dimension::County)?;
+    let prefecture_changes = compared(Dimension::Prefecture, &prefectures_all)?;
+    let county_changes = compared(Dimension::County, &province_counties)?;
 
     let trend = trend::compute(&logs.mediation, regions, period, judgement, mediation_range)?;
     let hotline_range = DataRange::of_hotline(&logs.hotline)?;
@@ -269,15 +269,6 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         table,
         tabulated: true,
     };
-    let province_counties = rates::compute(
-        &logs.mediation,
-        regions,
-        &RatesOptions {
-            by: vec![Dimension::County],
-            period: period.clone(),
-            judgement: judgement.clone(),
-        },
-    )?;
     let change_section = |file_stem,
                           dim: Dimension,
                           (c, p): &(Comparison, Option<Period>),
