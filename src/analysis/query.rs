@@ -69,7 +69,7 @@ fn month_of(frame: &DataFrame, column: &str) -> PolarsResult<Expr> {
 }
 
 /// The bookkeeping columns, under names for people.
-fn provenance(df: DataFrame, logs: &Logs, kind: LogKind) -> PolarsResult<DataFrame> {
+fn provenance(rows: LazyFrame, logs: &Logs, kind: LogKind) -> LazyFrame {
     let paths: Vec<String> = logs
         .files
         .iter()
@@ -77,63 +77,60 @@ fn provenance(df: DataFrame, logs: &Logs, kind: LogKind) -> PolarsResult<DataFra
         .map(|f| f.path.clone())
         .collect();
     let indexes: Vec<u32> = (0..paths.len() as u32).collect();
-    df.lazy()
-        .with_columns([
-            col(crate::ingest::merge::FILE)
-                .replace_strict(
-                    lit(Series::new("".into(), indexes)),
-                    lit(Series::new("".into(), paths)),
-                    Some(lit(NULL).cast(DataType::String)),
-                    Some(dictionary()),
-                )
-                .alias("source_file"),
-            col(crate::ingest::validate::LINE).alias("source_line"),
-        ])
-        .collect_streamed()
-        .map(|df| df.drop_many([crate::ingest::merge::FILE, crate::ingest::validate::LINE]))
+    rows.with_columns([
+        col(crate::ingest::merge::FILE)
+            .replace_strict(
+                lit(Series::new("".into(), indexes)),
+                lit(Series::new("".into(), paths)),
+                Some(lit(NULL).cast(DataType::String)),
+                Some(dictionary()),
+            )
+            .alias("source_file"),
+        col(crate::ingest::validate::LINE).alias("source_line"),
+    ])
+    .drop(cols([
+        crate::ingest::merge::FILE,
+        crate::ingest::validate::LINE,
+    ]))
 }
 
 /// Every integer as a 64-bit integer (codes and line numbers too, so SQL
 /// arithmetic on them never wraps). Enums and free text stay
 /// dictionary-encoded: the engine gets them as Arrow dictionaries (text to
 /// SQL), each distinct text once.
-fn plain_types(frame: DataFrame) -> PolarsResult<DataFrame> {
-    let columns: Vec<Expr> = frame
-        .schema()
+fn plain_types(mut rows: LazyFrame) -> PolarsResult<LazyFrame> {
+    let columns: Vec<Expr> = rows
+        .collect_schema()?
         .iter()
         .map(|(name, dtype)| match dtype {
             t if t.is_integer() => col(name.clone()).cast(DataType::Int64),
             _ => col(name.clone()),
         })
         .collect();
-    frame.lazy().select(columns).collect_streamed()
+    Ok(rows.select(columns))
 }
 
+/// The mediation table: one query, so that the rows are copied once.
 fn mediation(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
     let days = |c: &str| col(c).cast(DataType::Int32).cast(DataType::Int64);
-    let frame = logs
-        .mediation
-        .clone()
-        .lazy()
-        .with_columns([
-            region_names("prefecture_code", regions).alias("prefecture"),
-            region_names("county_code", regions).alias("county"),
-            month_of(&logs.mediation, "closed_on")?.alias("month"),
-            (days("closed_on") - days("received_on")).alias("days_to_close"),
-            col("outcome")
-                .cast(DataType::String)
-                .eq(lit("success"))
-                .alias("is_success"),
-            col("outcome")
-                .cast(DataType::String)
-                .is_in(
-                    lit(Series::new("".into(), ["success", "failure"])).implode(false),
-                    false,
-                )
-                .alias("is_decided"),
-        ])
-        .collect_streamed()?;
-    plain_types(provenance(frame, logs, LogKind::Mediation)?)
+    let rows = logs.mediation.clone().lazy().with_columns([
+        region_names("prefecture_code", regions).alias("prefecture"),
+        region_names("county_code", regions).alias("county"),
+        month_of(&logs.mediation, "closed_on")?.alias("month"),
+        (days("closed_on") - days("received_on")).alias("days_to_close"),
+        col("outcome")
+            .cast(DataType::String)
+            .eq(lit("success"))
+            .alias("is_success"),
+        col("outcome")
+            .cast(DataType::String)
+            .is_in(
+                lit(Series::new("".into(), ["success", "failure"])).implode(false),
+                false,
+            )
+            .alias("is_decided"),
+    ]);
+    plain_types(provenance(rows, logs, LogKind::Mediation))?.collect_streamed()
 }
 
 fn hotline(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
@@ -168,7 +165,7 @@ fn hotline(logs: &Logs, regions: &RegionTable) -> PolarsResult<DataFrame> {
             .with_name("hours_to_close".into())
             .into_column(),
     )?;
-    plain_types(provenance(frame, logs, LogKind::Hotline)?)
+    plain_types(provenance(frame.lazy(), logs, LogKind::Hotline))?.collect_streamed()
 }
 
 fn region_frame(regions: &RegionTable) -> PolarsResult<DataFrame> {
