@@ -29,7 +29,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
-use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder};
+use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder, UInt32Chunked};
 use rayon::prelude::*;
 
 use super::encoding::{self, Encoding, Utf16Reader};
@@ -39,6 +39,7 @@ use super::reader::{
 };
 use super::schema::LogKind;
 use crate::csv_line::{self, is_blank};
+use polars_arrow::bitmap::Bitmap;
 
 /// Bytes read and checked at once. A block holds whole records, so a file
 /// of any size is read with memory for two blocks (one read while one is
@@ -626,12 +627,17 @@ enum ColumnPart {
     /// Straight from the block's text into the column: one copy per cell,
     /// no `String` of its own.
     Text(Vec<StringChunked>, StringChunkedBuilder),
-    /// Codes into the distinct texts, in the order first seen.
+    /// Codes into the distinct texts, in the order first seen; an empty
+    /// cell is [`NO_CODE`], so that the codes become a column without a copy.
     Coded {
-        codes: Vec<Option<u32>>,
+        codes: Vec<u32>,
         dictionary: Dictionary,
     },
 }
+
+/// The code of an empty cell while a column is built (a block's distinct
+/// texts are far fewer).
+const NO_CODE: u32 = u32::MAX;
 
 impl ColumnPart {
     fn new(plain: bool, rows: usize) -> ColumnPart {
@@ -653,8 +659,13 @@ impl ColumnPart {
                     builder.append_option((!cell.is_empty()).then_some(cell.as_ref()));
                 }
             }
-            ColumnPart::Coded { codes, dictionary } => codes
-                .extend(cells.map(|cell| (!cell.is_empty()).then(|| dictionary.code_of(&cell)))),
+            ColumnPart::Coded { codes, dictionary } => codes.extend(cells.map(|cell| {
+                if cell.is_empty() {
+                    NO_CODE
+                } else {
+                    dictionary.code_of(&cell)
+                }
+            })),
         }
     }
 
@@ -674,7 +685,10 @@ impl ColumnPart {
             ) => {
                 let recoded: Vec<u32> =
                     theirs.texts.iter().map(|t| dictionary.code_of(t)).collect();
-                codes.extend(more.into_iter().map(|c| c.map(|c| recoded[c as usize])));
+                codes.extend(more.into_iter().map(|c| match c {
+                    NO_CODE => NO_CODE,
+                    c => recoded[c as usize],
+                }));
             }
             // Parts of one column are built alike.
             _ => unreachable!("a column's parts differ in kind"),
@@ -691,10 +705,15 @@ impl ColumnPart {
                 }
                 CellColumn::Text(whole.with_name(RawTable::cell_column_name(index).into()))
             }
-            ColumnPart::Coded { codes, dictionary } => CellColumn::Coded {
-                codes,
-                dictionary: dictionary.texts,
-            },
+            ColumnPart::Coded { codes, dictionary } => {
+                let validity = codes
+                    .contains(&NO_CODE)
+                    .then(|| codes.iter().map(|&c| c != NO_CODE).collect::<Bitmap>());
+                CellColumn::Coded {
+                    codes: UInt32Chunked::from_vec_validity("".into(), codes, validity),
+                    dictionary: dictionary.texts,
+                }
+            }
         })
     }
 }

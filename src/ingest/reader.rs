@@ -278,7 +278,7 @@ pub enum CellColumn {
     Text(StringChunked),
     /// Codes into the distinct texts, in the order first seen.
     Coded {
-        codes: Vec<Option<u32>>,
+        codes: UInt32Chunked,
         dictionary: Vec<String>,
     },
 }
@@ -319,7 +319,7 @@ impl RawTable {
                     dictionaries.push(None);
                 }
                 CellColumn::Coded { codes, dictionary } => {
-                    frame_columns.push(Column::new(name.into(), codes));
+                    frame_columns.push(codes.with_name(name.into()).into_column());
                     dictionaries.push(Some(dictionary));
                 }
             }

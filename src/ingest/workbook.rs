@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use calamine::{Data, Reader, SheetType};
-use polars::prelude::PlHashMap;
+use polars::prelude::{PlHashMap, UInt32Chunked};
 
 use super::reader::{
     CellColumn, CellRole, FindHeader, HEADER_ROWS, RawTable, ReadError, Records, Source,
@@ -374,7 +374,7 @@ fn sheet_source(
 fn encode(cells: Vec<Option<String>>) -> CellColumn {
     let mut dictionary: Vec<String> = Vec::new();
     let mut codes_of: PlHashMap<String, u32> = PlHashMap::default();
-    let codes = cells
+    let codes: UInt32Chunked = cells
         .into_iter()
         .map(|c| {
             let c = c?;
