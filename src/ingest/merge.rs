@@ -7,6 +7,7 @@
 //! file each row came from.
 
 use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
 
 use super::schema::LogKind;
 
@@ -75,49 +76,51 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
                 .with_column(lit(i as u32).cast(DataType::UInt32).alias(FILE)),
         );
     }
-    let all = if lazy.is_empty() {
+    if lazy.is_empty() {
         return Ok(Merged {
             rows: DataFrame::empty(),
             counts: Vec::new(),
         });
-    } else {
-        concat(lazy, UnionArgs::default())?
-            .with_row_index(ORDER, None)
-            .collect()?
-    };
+    }
+    let all = concat(lazy, UnionArgs::default())?.collect()?;
 
     let id = kind.id_column();
     // Ids that repeat, found by a 64-bit hash of each id: sorting the
     // hashes puts equal ones side by side, which needs far less memory
-    // than a hash map of 5 million ids. Equal hashes of different ids only
-    // make extra candidates: the walk below compares the ids themselves.
-    let mut id_hashes = Vec::with_capacity(all.height());
-    all.column(id)?
-        .vec_hash(PlSeedableRandomStateQuality::default(), &mut id_hashes)?;
-    let hashes = DataFrame::new(all.height(), vec![Column::new("hash".into(), id_hashes)])?;
-    let repeated_hashes = hashes
-        .clone()
-        .lazy()
-        .select([col("hash").sort(SortOptions::default())])
-        .filter(col("hash").eq(col("hash").shift(lit(1))))
-        .collect()?;
-    let candidates = hashes
-        .lazy()
-        .select([col("hash").is_in(
-            lit(repeated_hashes
-                .column("hash")?
-                .as_materialized_series()
-                .clone())
-            .implode(false),
-            false,
-        )])
-        .collect()?;
-    let candidates = candidates.column("hash")?.bool()?.clone();
-    let repeated = all.filter(&candidates)?;
+    // than a hash map of 5 million ids (and one vector of them at a time).
+    // Equal hashes of different ids only make extra candidates: the walk
+    // below compares the ids themselves.
+    // One random state for both hashings: each new one has its own seed.
+    let state = PlSeedableRandomStateQuality::default();
+    let hash_ids = |hashes: &mut Vec<u64>| all.column(id)?.vec_hash(state.clone(), hashes);
+    let mut sorted = Vec::with_capacity(all.height());
+    hash_ids(&mut sorted)?;
+    sorted.par_sort_unstable();
+    let mut repeated: Vec<u64> = sorted
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(sorted);
+    repeated.dedup();
+    let (all, repeated) = if repeated.is_empty() {
+        // The common case: every id once, nothing to compare.
+        (all, None)
+    } else {
+        let mut hashes = Vec::with_capacity(all.height());
+        hash_ids(&mut hashes)?;
+        let candidates: BooleanChunked = hashes
+            .iter()
+            .map(|h| repeated.binary_search(h).is_ok())
+            .collect();
+        let all = all.with_row_index(ORDER.into(), None)?;
+        let repeated = all.filter(&candidates)?;
+        (all, Some(repeated))
+    };
 
     let mut counts = vec![MergeCounts::default(); n_files];
     let mut losers: Vec<IdxSize> = Vec::new();
-    if repeated.height() > 0 {
+    if let Some(repeated) = repeated {
         // Equal values ⇔ equal text key over every spec column, normalised
         // (codes, canonical enums, dates as dates, empty as missing).
         let spec_columns: Vec<Expr> = kind
@@ -175,7 +178,9 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
     }
 
     // Without losers (ids all distinct) the rows are kept as they are, not copied.
-    let rows = if losers.is_empty() {
+    let rows = if !all.schema().contains(ORDER) {
+        all
+    } else if losers.is_empty() {
         all.drop(ORDER)?
     } else {
         let losers = Series::new("losers".into(), losers);

@@ -674,6 +674,35 @@ mod tests {
         assert!(blocks.hotline.equals_missing(&whole.hotline));
     }
 
+    #[test]
+    fn overlapping_sample_exports_merge_as_the_sample_documents() {
+        // The accounting README.md shows for the sample: the second
+        // half-year exports repeat June and July, and the register of
+        // 襄阳市 repeats cases of the second export.
+        let logs = load_sample(csv_reader::BLOCK_BYTES);
+        let counts = |name: &str| {
+            let f = logs.files.iter().find(|f| f.path.ends_with(name)).unwrap();
+            (f.read, f.accepted, f.duplicates, f.superseded, f.rejected)
+        };
+        assert_eq!(
+            counts("hotline_2023-01_2023-07.csv"),
+            (5628, 5521, 0, 104, 3)
+        );
+        assert_eq!(
+            counts("hotline_2023-06_2023-12.csv"),
+            (5832, 4295, 1527, 0, 10)
+        );
+        assert_eq!(
+            counts("mediation_2023-01_2023-07.csv"),
+            (1429, 1267, 0, 159, 3)
+        );
+        assert_eq!(
+            counts("mediation_2023-06_2023-12.csv"),
+            (1490, 1216, 265, 0, 9)
+        );
+        assert_eq!(counts("下半年.xlsx[7月]"), (20, 0, 19, 0, 1));
+    }
+
     /// A small seeded generator (splitmix64), so every run damages the
     /// files the same way.
     struct Damage(u64);
