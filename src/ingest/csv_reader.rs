@@ -505,12 +505,12 @@ impl BlockLayout {
             .iter()
             .filter(|r| r.has_content && r.line > self.header_line)
         {
-            let raw = &text[r.start..r.end];
-            let cells = &scan.cells[r.first_cell..r.first_cell + r.cell_count];
+            let raw = &text[r.span()];
+            let cells = &scan.cells[r.cells()];
             let value = |c: &CellSpan| csv_line::cell_text(c.raw(&text), c.quoted());
             // The total-row rule comes first, even for a record the scan
             // set aside (its first line's cells are looked at).
-            let total_row = match &r.problem {
+            let total_row = match r.problem {
                 Some(_) => is_total_row(
                     csv_line::split(raw.lines().next().unwrap_or(""), self.delimiter)
                         .iter()
@@ -520,11 +520,11 @@ impl BlockLayout {
             };
             let problem = if total_row {
                 Some(StructuralProblem::TotalRow)
-            } else if let Some(p) = &r.problem {
-                Some(p.clone())
-            } else if r.cell_count != header_cells {
+            } else if let Some(p) = r.problem {
+                Some(p.into())
+            } else if r.cells().len() != header_cells {
                 Some(StructuralProblem::Ragged {
-                    cells: r.cell_count,
+                    cells: r.cells().len(),
                     header_cells,
                 })
             } else if had_errors && raw.contains('\u{FFFD}') {
@@ -544,8 +544,8 @@ impl BlockLayout {
                 }),
                 None => {
                     lines.push(r.line);
-                    spans.push((r.start, r.end));
-                    rows.push((r.first_cell, r.cell_count));
+                    spans.push((r.span().start, r.span().end));
+                    rows.push((r.cells().start, r.cells().len()));
                 }
             }
         }
@@ -847,7 +847,7 @@ fn fill(
 
 /// The cells of one record, as text.
 fn record_cells(text: &str, r: &Record, cells: &[CellSpan]) -> Vec<String> {
-    cells[r.first_cell..r.first_cell + r.cell_count]
+    cells[r.cells()]
         .iter()
         .map(|c| csv_line::cell_text(c.raw(text), c.quoted()).into_owned())
         .collect()
@@ -892,22 +892,50 @@ impl CellSpan {
     }
 }
 
-/// One record as found by [`scan`].
+/// One record as found by [`scan`]: 24 bytes (a block's records are a
+/// few hundred thousand), offsets in 32 bits as a block is under 2 GiB
+/// ([`MAX_BLOCK_BYTES`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Record {
     /// Byte span, without the line break.
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
     /// Physical line where it starts (1-based).
     line: u32,
     /// Its cells: `cells[first_cell..first_cell + cell_count]` of the scan
     /// (none for a record set aside by the scan).
-    first_cell: usize,
-    cell_count: usize,
+    first_cell: u32,
+    cell_count: u32,
     /// False for blank lines and records whose cells are all empty.
     has_content: bool,
-    /// Set aside by the scan itself (unclosed or stray quote).
-    problem: Option<StructuralProblem>,
+    /// Set aside by the scan itself.
+    problem: Option<ScanProblem>,
+}
+
+impl Record {
+    fn span(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn cells(&self) -> std::ops::Range<usize> {
+        self.first_cell as usize..(self.first_cell + self.cell_count) as usize
+    }
+}
+
+/// Why the scan itself sets a record aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScanProblem {
+    UnclosedQuote,
+    StrayQuote,
+}
+
+impl From<ScanProblem> for StructuralProblem {
+    fn from(p: ScanProblem) -> StructuralProblem {
+        match p {
+            ScanProblem::UnclosedQuote => StructuralProblem::UnclosedQuote,
+            ScanProblem::StrayQuote => StructuralProblem::StrayQuote,
+        }
+    }
 }
 
 /// The vectors a [`Scan`] fills, kept from one block to the next.
@@ -1045,7 +1073,7 @@ fn scan_into(
             });
             match close {
                 Some(_) if closes_mid_cell => {
-                    pos = s.set_aside_line(bytes, i, newline, StructuralProblem::StrayQuote);
+                    pos = s.set_aside_line(bytes, i, newline, ScanProblem::StrayQuote);
                 }
                 Some(q) if within => {
                     if breaks > 0 && s.multiline_quote.is_none() {
@@ -1060,9 +1088,9 @@ fn scan_into(
                 // More of the file may close it.
                 None if within && !at_eof => break,
                 None if within => {
-                    pos = s.set_aside_line(bytes, i, newline, StructuralProblem::UnclosedQuote);
+                    pos = s.set_aside_line(bytes, i, newline, ScanProblem::UnclosedQuote);
                 }
-                _ => pos = s.set_aside_line(bytes, i, newline, StructuralProblem::StrayQuote),
+                _ => pos = s.set_aside_line(bytes, i, newline, ScanProblem::StrayQuote),
             }
             continue;
         }
@@ -1095,15 +1123,15 @@ fn scan_into(
         {
             // A quote that ran over line breaks and left the record
             // malformed was a stray one: set aside its line only.
-            pos = s.set_aside_line(bytes, q, newline, StructuralProblem::StrayQuote);
+            pos = s.set_aside_line(bytes, q, newline, ScanProblem::StrayQuote);
             continue;
         }
         s.records.push(Record {
-            start: s.start,
-            end,
+            start: s.start as u32,
+            end: end as u32,
             line: s.start_line,
-            first_cell: s.first_cell,
-            cell_count,
+            first_cell: s.first_cell as u32,
+            cell_count: cell_count as u32,
             has_content: s.has_content,
             problem: None,
         });
@@ -1169,11 +1197,11 @@ impl ScanState {
             .iter()
             .any(|&b| b != delimiter && !matches!(b, b' ' | b'\t' | b'\r'));
         self.records.push(Record {
-            start,
-            end,
+            start: start as u32,
+            end: end as u32,
             line: self.start_line,
-            first_cell: self.first_cell,
-            cell_count: self.cells.len() - self.first_cell,
+            first_cell: self.first_cell as u32,
+            cell_count: (self.cells.len() - self.first_cell) as u32,
             has_content,
             problem: None,
         });
@@ -1199,16 +1227,16 @@ impl ScanState {
         bytes: &[u8],
         at: usize,
         newline: u8,
-        problem: StructuralProblem,
+        problem: ScanProblem,
     ) -> usize {
         let n = bytes.len();
         let line_end = memchr::memchr(newline, &bytes[at..]).map_or(n, |k| at + k);
         self.cells.truncate(self.first_cell);
         self.records.push(Record {
-            start: self.start,
-            end: trim_cr(bytes, self.start, line_end, newline),
+            start: self.start as u32,
+            end: trim_cr(bytes, self.start, line_end, newline) as u32,
             line: self.start_line,
-            first_cell: self.first_cell,
+            first_cell: self.first_cell as u32,
             cell_count: 0,
             has_content: true,
             problem: Some(problem),
@@ -1448,6 +1476,7 @@ mod tests {
             assert_eq!((c.start(), c.end(), c.quoted()), (start, end, quoted));
         }
         assert_eq!(std::mem::size_of::<CellSpan>(), 8);
+        assert_eq!(std::mem::size_of::<Record>(), 24);
     }
 
     #[test]
@@ -1720,7 +1749,7 @@ mod tests {
         let rows: Vec<(usize, usize)> = scan
             .records
             .iter()
-            .map(|r| (r.first_cell, r.cell_count))
+            .map(|r| (r.cells().start, r.cells().len()))
             .collect();
         let roles = [CellRole::Id, CellRole::Text, CellRole::Text];
         let cell = |row: usize, i: usize| {
