@@ -684,23 +684,16 @@ mod tests {
             let f = logs.files.iter().find(|f| f.path.ends_with(name)).unwrap();
             (f.read, f.accepted, f.duplicates, f.superseded, f.rejected)
         };
-        assert_eq!(
-            counts("hotline_2023-01_2023-07.csv"),
-            (5628, 5521, 0, 104, 3)
-        );
-        assert_eq!(
-            counts("hotline_2023-06_2023-12.csv"),
-            (5832, 4295, 1527, 0, 10)
-        );
-        assert_eq!(
-            counts("mediation_2023-01_2023-07.csv"),
-            (1429, 1267, 0, 159, 3)
-        );
-        assert_eq!(
-            counts("mediation_2023-06_2023-12.csv"),
-            (1490, 1216, 265, 0, 9)
-        );
-        assert_eq!(counts("下半年.xlsx[7月]"), (20, 0, 19, 0, 1));
+        // (read, accepted, duplicates, superseded, rejected)
+        for (name, expected) in [
+            ("hotline_2023-01_2023-07.csv", (5628, 5521, 0, 104, 3)),
+            ("hotline_2023-06_2023-12.csv", (5832, 4295, 1527, 0, 10)),
+            ("mediation_2023-01_2023-07.csv", (1429, 1267, 0, 159, 3)),
+            ("mediation_2023-06_2023-12.csv", (1490, 1216, 265, 0, 9)),
+            ("下半年.xlsx[7月]", (20, 0, 19, 0, 1)),
+        ] {
+            assert_eq!(counts(name), expected, "{name}");
+        }
     }
 
     /// A small seeded generator (splitmix64), so every run damages the
