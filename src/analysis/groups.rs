@@ -159,7 +159,12 @@ pub fn key_expr(dim: Dimension, regions: &RegionTable, day: Expr) -> Expr {
         | Dimension::DisputeType
         | Dimension::Category
         | Dimension::Handling => col(dim.name()).cast(DataType::String).fill_null(lit("")),
-        Dimension::Month => day.dt().strftime("%Y-%m").fill_null(lit("")),
+        // yyyymm as a number (202306): grouped as an integer, written as
+        // 2023-06 once per group (`key_texts`), not formatted per row.
+        Dimension::Month => {
+            day.clone().dt().year().cast(DataType::Int32) * lit(100)
+                + day.dt().month().cast(DataType::Int32)
+        }
     };
     e.alias(dim.key_column())
 }
@@ -188,6 +193,12 @@ fn key_texts(agg: &DataFrame, dim: Dimension) -> PolarsResult<Vec<String>> {
                 Some(k) if k & NO_UNIT == NO_UNIT => format!("{}:", k >> 32),
                 Some(k) => format!("{}:{}", k >> 32, k & NO_UNIT),
             })
+            .collect(),
+        Dimension::Month => column
+            .cast(&DataType::Int32)?
+            .i32()?
+            .iter()
+            .map(|k| k.map_or_else(String::new, |k| format!("{:04}-{:02}", k / 100, k % 100)))
             .collect(),
         _ => column
             .str()?
