@@ -544,7 +544,8 @@ impl BlockLayout {
                 }),
                 None => {
                     lines.push(r.line);
-                    spans.push((r.span().start, r.span().end));
+                    let span = r.span();
+                    spans.push((span.start, span.end));
                     rows.push((r.cells().start, r.cells().len()));
                 }
             }

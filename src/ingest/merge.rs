@@ -177,11 +177,10 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
         }
     }
 
-    // Without losers (ids all distinct) the rows are kept as they are, not copied.
-    let rows = if !all.schema().contains(ORDER) {
-        all
-    } else if losers.is_empty() {
-        all.drop(ORDER)?
+    // Without losers the rows are kept as they are, not copied (the order
+    // column, added only when ids repeat, is dropped if there).
+    let rows = if losers.is_empty() {
+        all.drop_many([ORDER])
     } else {
         let losers = Series::new("losers".into(), losers);
         all.lazy()

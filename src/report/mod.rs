@@ -273,11 +273,7 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
                           dim: Dimension,
                           (c, p): &(Comparison, Option<Period>),
                           with| {
-        let now_opts = RatesOptions {
-            by: vec![dim],
-            period: period.clone(),
-            judgement: judgement.clone(),
-        };
+        let now_opts = period_opts(dim);
         let now = if dim == Dimension::Prefecture {
             &prefectures_all
         } else {
