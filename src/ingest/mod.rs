@@ -696,6 +696,84 @@ mod tests {
         }
     }
 
+    #[test]
+    fn overlapping_exports_merge_by_the_spec_rule_on_a_small_fixture() {
+        let header = "case_id,channel,prefecture,county,source,hotline_ticket_id,dispute_type,mediator_org,received_on,closed_on,outcome,workers_involved,amount_yuan,settled_yuan";
+        let case = |id: &str, dispute: &str, closed: &str, outcome: &str| {
+            format!(
+                "{id},法院+工会,黄冈市,浠水县,法院委派,,{dispute},浠水县调解室,2023-01-02,{closed},{outcome},1,5662,"
+            )
+        };
+        let first = [
+            case("A-1", "劳动报酬", "2023-02-01", "调解不成功"),
+            case("A-2", "劳动报酬", "2023-02-01", "调解不成功"),
+            case("A-3", "劳动报酬", "", "进行中"),
+            case("A-4", "劳动报酬", "2023-02-01", "调解不成功"),
+        ];
+        let second = [
+            // The same values: a duplicate; the first file's row stays.
+            case("A-1", "劳动报酬", "2023-02-01", "调解不成功"),
+            // Other values, both closed: the later row wins.
+            case("A-2", "欠薪", "2023-02-01", "调解不成功"),
+            // Closed beats open whichever file comes first.
+            case("A-3", "劳动报酬", "2023-03-01", "调解不成功"),
+            case("B-1", "劳动报酬", "2023-02-01", "调解不成功"),
+        ];
+        let third = [case("A-4", "欠薪", "", "进行中")];
+        let work = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (i, rows) in [&first[..], &second[..], &third[..]]
+            .into_iter()
+            .enumerate()
+        {
+            let path = work.path().join(format!("m{i}.csv"));
+            std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+            paths.push(path);
+        }
+        let regions = RegionTable::hubei();
+        let opts = LoadOptions {
+            encoding: None,
+            regions: &regions,
+            block_bytes: csv_reader::BLOCK_BYTES,
+            sheets: &[],
+            kinds: &[LogKind::Mediation],
+            cache: None,
+            progress: None,
+        };
+        let load_files = |paths: &[PathBuf]| {
+            let inputs = Inputs {
+                mediation: paths.to_vec(),
+                ..Inputs::default()
+            };
+            load(&inputs, &opts).unwrap()
+        };
+        let logs = load_files(&paths);
+        // (accepted, duplicates, superseded) per file.
+        let counts: Vec<_> = logs
+            .files
+            .iter()
+            .map(|f| (f.accepted, f.duplicates, f.superseded))
+            .collect();
+        // the third file's open row loses to the first's closed one.
+        assert_eq!(counts, [(2, 0, 2), (3, 1, 0), (0, 0, 1)]);
+        let mut ids: Vec<String> = logs
+            .mediation
+            .column("case_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["A-1", "A-2", "A-3", "A-4", "B-1"]);
+        // A file alone, every id once: kept whole, no bookkeeping column left.
+        let alone = load_files(&paths[..1]);
+        assert_eq!(alone.mediation.height(), 4);
+        assert_eq!(logs.mediation.width(), alone.mediation.width());
+    }
+
     /// A small seeded generator (splitmix64), so every run damages the
     /// files the same way.
     struct Damage(u64);
