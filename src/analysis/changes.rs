@@ -7,7 +7,6 @@
 use polars::prelude::*;
 
 use super::Streamed;
-
 use super::groups::KeyValue;
 use super::rates::{self, Judgement, RateRow, Rates, RatesOptions};
 use crate::regions::RegionTable;

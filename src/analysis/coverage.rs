@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::Streamed;
-
 use crate::analysis::groups::{Dimension, KeyValue};
 use crate::period::Period;
 

@@ -10,7 +10,6 @@
 use polars::prelude::*;
 
 use super::Streamed;
-
 use super::groups::{Dimension, Grouped};
 use crate::ingest::schema::{CHANNEL, EnumSpec, LogKind, SOURCE, normalize_token};
 use crate::messages::{Message, quote};

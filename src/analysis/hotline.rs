@@ -11,7 +11,6 @@
 use polars::prelude::*;
 
 use super::Streamed;
-
 use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::Period;

@@ -12,7 +12,6 @@
 use polars::prelude::*;
 
 use super::Streamed;
-
 use crate::ingest::Logs;
 use crate::ingest::schema::LogKind;
 use crate::regions::{Level, RegionTable};

@@ -10,7 +10,6 @@
 use polars::prelude::*;
 
 use super::Streamed;
-
 use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::{Period, day_lit};

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::Streamed;
-
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::{Period, day_lit};
 use crate::regions::RegionTable;
