@@ -160,3 +160,51 @@ fn by_county_adds_county_columns() {
     let first = &json[0];
     assert!(first.get("county_code").is_some() && first.get("county").is_some());
 }
+
+#[test]
+fn a_long_finding_gives_its_count_and_the_first_fifty_ids_in_order() {
+    let ws = Workspace::new();
+    fixture(&ws);
+    // 120 more orphan links, written in descending id order.
+    let orphans: Vec<String> = (0..120)
+        .rev()
+        .map(|i| {
+            format!("D{i:03},court,武汉,,12351转入,RZ{i},欠薪,,2023-06-07,2023-06-30,success,,,")
+        })
+        .collect();
+    let rows: Vec<&str> = orphans.iter().map(String::as_str).collect();
+    ws.write("m2.csv", &mediation_csv(&rows));
+    let run = ws.run(&[
+        "funnel",
+        "--hotline",
+        "h.csv",
+        "--mediation",
+        "m.csv",
+        "--mediation",
+        "m2.csv",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // C5, the fixture's own orphan, sorts first.
+    let first: Vec<String> = ["C5".to_string()]
+        .into_iter()
+        .chain((0..49).map(|i| format!("D{i:03}")))
+        .collect();
+    let want = format!("matches no ticket): 121 — {} and 71 more", first.join(", "));
+    assert!(run.stdout.contains(&want), "{}", run.stdout);
+    let run = ws.run(&[
+        "funnel",
+        "--hotline",
+        "h.csv",
+        "--mediation",
+        "m.csv",
+        "--mediation",
+        "m2.csv",
+    ]);
+    assert!(
+        run.stdout.contains("D047, D048 等 121 个"),
+        "{}",
+        run.stdout
+    );
+}

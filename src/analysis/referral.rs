@@ -62,15 +62,52 @@ pub struct CrossRegionLink {
     pub ticket_prefecture: u32,
 }
 
+/// How many ids a finding lists; its count is always given in full.
+pub const LISTED_IDS: usize = 50;
+
+/// A finding: how many rows raise it and the first [`LISTED_IDS`] of
+/// them in id order — all that is shown, so a list of a million orphan
+/// links is counted, not sorted and copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed<T> {
+    pub count: usize,
+    pub first: Vec<T>,
+}
+
+impl<T> Default for Listed<T> {
+    fn default() -> Self {
+        Listed {
+            count: 0,
+            first: Vec::new(),
+        }
+    }
+}
+
+/// The count of `ids` and the first [`LISTED_IDS`] of them in byte order
+/// (Polars' string order), chosen without sorting them all.
+pub fn first_ids<'a>(ids: impl Iterator<Item = &'a str>) -> Listed<String> {
+    let mut all: Vec<&str> = ids.collect();
+    let count = all.len();
+    if count > LISTED_IDS {
+        all.select_nth_unstable(LISTED_IDS);
+        all.truncate(LISTED_IDS);
+    }
+    all.sort_unstable();
+    Listed {
+        count,
+        first: all.into_iter().map(str::to_string).collect(),
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Findings {
     /// Cases whose hotline_ticket_id matches no ticket.
-    pub orphan_links: Vec<String>,
+    pub orphan_links: Listed<String>,
     /// 12351转入 cases with no ticket id.
-    pub hotline_cases_without_ticket: Vec<String>,
+    pub hotline_cases_without_ticket: Listed<String>,
     /// Referred tickets with no case `link_days` after the call, as of `as_of`.
-    pub unlinked_tickets: Vec<String>,
-    pub cross_region_links: Vec<CrossRegionLink>,
+    pub unlinked_tickets: Listed<String>,
+    pub cross_region_links: Listed<CrossRegionLink>,
     /// The latest date in the data: "now" for the link deadline.
     pub as_of: Option<NaiveDate>,
 }
@@ -81,13 +118,11 @@ pub struct Referrals {
     pub findings: Findings,
 }
 
-fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|s| s.unwrap_or("").to_string())
-        .collect())
+/// A finding's ids: the column `name` of `df` (never null where it is asked).
+fn listed(df: &DataFrame, name: &str) -> PolarsResult<Listed<String>> {
+    Ok(first_ids(
+        df.column(name)?.str()?.iter().map(|s| s.unwrap_or("")),
+    ))
 }
 
 fn latest_date(hotline: &DataFrame, mediation: &DataFrame) -> PolarsResult<Option<NaiveDate>> {
@@ -124,11 +159,31 @@ pub fn compute(
 ) -> PolarsResult<Referrals> {
     let day = col("received_at").dt().date();
     let dims = [opts.by];
-    // Per ticket id: how many cases name it, whether one is closed / succeeded.
+    let referred = hotline
+        .clone()
+        .lazy()
+        .filter(
+            opts.period
+                .contains(day.clone())
+                .and(col("handling").eq(lit("referred"))),
+        )
+        .with_column(groups::key_expr(opts.by, regions, day.clone()))
+        .collect_streamed()?;
+    // Per referred ticket: how many cases name it, whether one is closed /
+    // succeeded. Only the cases naming a referred ticket are grouped (a
+    // semi join on the referred ids): without it every linked case's
+    // ticket id would be, and with no hotline file those are all orphans.
+    let referred_ids = referred.clone().lazy().select([col("ticket_id")]);
     let links = mediation
         .clone()
         .lazy()
         .filter(col("hotline_ticket_id").is_not_null())
+        .join(
+            referred_ids,
+            [col("hotline_ticket_id")],
+            [col("ticket_id")],
+            JoinArgs::new(JoinType::Semi),
+        )
         .group_by([col("hotline_ticket_id").alias("ticket_id")])
         .agg([
             len().alias("__cases"),
@@ -143,15 +198,8 @@ pub fn compute(
         ]);
     let mut args = JoinArgs::new(JoinType::Left);
     args.maintain_order = MaintainOrderJoin::Left;
-    let tickets = hotline
-        .clone()
+    let tickets = referred
         .lazy()
-        .filter(
-            opts.period
-                .contains(day.clone())
-                .and(col("handling").eq(lit("referred"))),
-        )
-        .with_column(groups::key_expr(opts.by, regions, day.clone()))
         .join(links, [col("ticket_id")], [col("ticket_id")], args)
         .with_columns([
             col("__cases").is_not_null().alias("__linked"),
@@ -196,8 +244,8 @@ pub fn compute(
     })
 }
 
-/// The link checks' lists, each sorted by id. Only the id columns are
-/// sorted: the orphan links alone can be a fifth of all cases.
+/// The link checks' findings, each counted and its first ids listed: the
+/// orphan links alone can be a fifth of all cases.
 fn findings(
     hotline: &DataFrame,
     mediation: &DataFrame,
@@ -219,7 +267,6 @@ fn findings(
             ),
         )
         .select([col("case_id")])
-        .sort(["case_id"], SortMultipleOptions::default())
         .collect_streamed()?;
     let without_ticket = mediation
         .clone()
@@ -230,7 +277,6 @@ fn findings(
                 .and(col("hotline_ticket_id").is_null()),
         )
         .select([col("case_id")])
-        .sort(["case_id"], SortMultipleOptions::default())
         .collect_streamed()?;
 
     let as_of = latest_date(hotline, mediation)?;
@@ -246,7 +292,6 @@ fn findings(
                         .and(col("received_at").dt().date().lt(day_lit(deadline))),
                 )
                 .select([col("ticket_id")])
-                .sort(["ticket_id"], SortMultipleOptions::default())
                 .collect_streamed()?
         }
         None => referred.clear(),
@@ -276,11 +321,20 @@ fn findings(
         ])
         .sort(["case_id"], SortMultipleOptions::default())
         .collect_streamed()?;
-    let case_pref = cross.column("prefecture_code")?.u32()?.clone();
-    let ticket_pref = cross.column("__ticket_prefecture")?.u32()?.clone();
-    let cross_region_links = strings(&cross, "case_id")?
+    let shown = cross.head(Some(LISTED_IDS));
+    let text = |name: &str| -> PolarsResult<Vec<String>> {
+        Ok(shown
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|s| s.unwrap_or("").to_string())
+            .collect())
+    };
+    let case_pref = shown.column("prefecture_code")?.u32()?;
+    let ticket_pref = shown.column("__ticket_prefecture")?.u32()?;
+    let first = text("case_id")?
         .into_iter()
-        .zip(strings(&cross, "hotline_ticket_id")?)
+        .zip(text("hotline_ticket_id")?)
         .enumerate()
         .map(|(i, (case_id, ticket_id))| CrossRegionLink {
             case_id,
@@ -289,12 +343,42 @@ fn findings(
             ticket_prefecture: ticket_pref.get(i).unwrap_or(0),
         })
         .collect();
+    let cross_region_links = Listed {
+        count: cross.height(),
+        first,
+    };
 
     Ok(Findings {
-        orphan_links: strings(&orphans, "case_id")?,
-        hotline_cases_without_ticket: strings(&without_ticket, "case_id")?,
-        unlinked_tickets: strings(&unlinked, "ticket_id")?,
+        orphan_links: listed(&orphans, "case_id")?,
+        hotline_cases_without_ticket: listed(&without_ticket, "case_id")?,
+        unlinked_tickets: listed(&unlinked, "ticket_id")?,
         cross_region_links,
         as_of,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_ids_are_the_sorted_list_cut_after_the_listed_count() {
+        let mut state = 17u64;
+        let mut below = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for n in [0, 1, LISTED_IDS - 1, LISTED_IDS, LISTED_IDS + 1, 1000] {
+            // Ids drawn from a small range repeat, as copied cases do.
+            let ids: Vec<String> = (0..n).map(|_| format!("TJ-{:04}", below(700))).collect();
+            let mut sorted = ids.clone();
+            sorted.sort();
+            sorted.truncate(LISTED_IDS);
+            let got = first_ids(ids.iter().map(String::as_str));
+            assert_eq!(got.count, n);
+            assert_eq!(got.first, sorted, "{n} ids");
+        }
+    }
 }

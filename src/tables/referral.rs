@@ -6,11 +6,10 @@
 
 use super::{Column, ColumnKind, Table, Value};
 use crate::Lang;
-use crate::analysis::referral::{Findings, ReferralOptions, ReferralRow, Referrals};
+use crate::analysis::referral::{
+    Findings, LISTED_IDS, Listed, ReferralOptions, ReferralRow, Referrals,
+};
 use crate::regions::RegionTable;
-
-/// At most this many ids are listed per finding; the count is always given.
-const LISTED_IDS: usize = 50;
 
 /// The referral funnel, one row per region of the ticket.
 pub fn referral_table(
@@ -97,17 +96,12 @@ fn figures(r: &ReferralRow) -> Vec<Value> {
     ]
 }
 
-fn id_list(ids: &[String], lang: Lang) -> String {
-    let shown = ids
-        .iter()
-        .take(LISTED_IDS)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    match (ids.len() > LISTED_IDS, lang) {
+fn id_list(ids: &Listed<String>, lang: Lang) -> String {
+    let shown = ids.first.join(", ");
+    match (ids.count > LISTED_IDS, lang) {
         (false, _) => shown,
-        (true, Lang::Zh) => format!("{shown} 等 {} 个", ids.len()),
-        (true, Lang::En) => format!("{shown} and {} more", ids.len() - LISTED_IDS),
+        (true, Lang::Zh) => format!("{shown} 等 {} 个", ids.count),
+        (true, Lang::En) => format!("{shown} and {} more", ids.count - LISTED_IDS),
     }
 }
 
@@ -125,11 +119,11 @@ pub fn findings_lines(
         "Data quality:".to_string()
     }];
     let none = if zh { "无" } else { "none" };
-    let count_and_ids = |ids: &[String]| {
-        if ids.is_empty() {
+    let count_and_ids = |ids: &Listed<String>| {
+        if ids.count == 0 {
             none.to_string()
         } else {
-            format!("{} — {}", ids.len(), id_list(ids, lang))
+            format!("{} — {}", ids.count, id_list(ids, lang))
         }
     };
     lines.push(if zh {
@@ -166,19 +160,23 @@ pub fn findings_lines(
             count_and_ids(&f.unlinked_tickets)
         )
     });
-    let cross: Vec<String> = f
-        .cross_region_links
-        .iter()
-        .map(|c| {
-            format!(
-                "{} ({}) → {} ({})",
-                c.case_id,
-                regions.name_of(c.case_prefecture),
-                c.ticket_id,
-                regions.name_of(c.ticket_prefecture)
-            )
-        })
-        .collect();
+    let cross = Listed {
+        count: f.cross_region_links.count,
+        first: f
+            .cross_region_links
+            .first
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}) → {} ({})",
+                    c.case_id,
+                    regions.name_of(c.case_prefecture),
+                    c.ticket_id,
+                    regions.name_of(c.ticket_prefecture)
+                )
+            })
+            .collect(),
+    };
     lines.push(if zh {
         format!("案件与所关联工单不在同一市州：{}", count_and_ids(&cross))
     } else {
