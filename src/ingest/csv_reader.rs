@@ -1022,24 +1022,15 @@ fn scan_into(
     };
     let mut pos = 0;
     loop {
-        // A record that is one line without a quote: its cells are the
-        // spans between delimiters, found with a few memchr passes over
-        // the line instead of one search per cell.
+        // Records that are one line without a quote (most of them): read
+        // 64 bytes at a time, their cells the spans between delimiters.
+        // A record with a quote, or cut by the buffer's end, is left to
+        // the general path below.
         if lines == Lines::Plain && pos == s.start && pos < n {
-            let line_end = match memchr::memchr(newline, &bytes[pos..]) {
-                Some(k) => Some(pos + k),
-                None if at_eof => Some(n),
-                None => None,
-            };
-            if let Some(line_end) = line_end
-                && memchr::memchr(b'"', &bytes[pos..line_end]).is_none()
-            {
-                s.plain_record(bytes, line_end, delimiter, newline);
-                pos = s.start;
-                if line_end >= n {
-                    break;
-                }
-                continue;
+            s.plain_records(bytes, at_eof, delimiter, newline);
+            pos = s.start;
+            if pos >= n {
+                break;
             }
         }
         // The next delimiter, quote or line break; the end of the file
@@ -1180,18 +1171,55 @@ struct ScanState {
 }
 
 impl ScanState {
-    /// The record from `self.start` to `line_end`, one line without a
-    /// quote: cells between delimiters, the last one without the `\r` of
-    /// a `\r\n`; as the general path reads it.
-    fn plain_record(&mut self, bytes: &[u8], line_end: usize, delimiter: u8, newline: u8) {
+    /// Reads, from `self.start` on, the records that are one line without
+    /// a quote, as the general path reads them (cells between delimiters,
+    /// the last one without the `\r` of a `\r\n`). Stops at the start of
+    /// a record with a quote, or of one the buffer's end cuts (unless
+    /// `at_eof`, where the last line needs no line break).
+    fn plain_records(&mut self, bytes: &[u8], at_eof: bool, delimiter: u8, newline: u8) {
+        let n = bytes.len();
+        let mut cell_start = self.start;
+        let mut base = self.start;
+        while base < n {
+            let (delimiters, breaks, quotes) = byte_masks(&bytes[base..], delimiter, newline, b'"');
+            let mut events = delimiters | breaks | quotes;
+            while events != 0 {
+                let bit = events.trailing_zeros();
+                events &= events - 1;
+                let at = base + bit as usize;
+                let is = |mask: u64| mask >> bit & 1 == 1;
+                if is(quotes) {
+                    self.cells.truncate(self.first_cell);
+                    return;
+                }
+                if is(delimiters) {
+                    self.cells.push(CellSpan::new(cell_start, at, false));
+                } else {
+                    self.end_plain_record(bytes, cell_start, at, delimiter, newline);
+                }
+                cell_start = at + 1;
+            }
+            base += 64;
+        }
+        if at_eof && self.start < n {
+            self.end_plain_record(bytes, cell_start, n, delimiter, newline);
+        } else {
+            self.cells.truncate(self.first_cell);
+        }
+    }
+
+    /// Ends the plain record from `self.start` at the line break at
+    /// `line_end` (or the file's end): its last cell from `cell_start`.
+    fn end_plain_record(
+        &mut self,
+        bytes: &[u8],
+        cell_start: usize,
+        line_end: usize,
+        delimiter: u8,
+        newline: u8,
+    ) {
         let start = self.start;
         let end = trim_cr(bytes, start, line_end, newline);
-        let mut cell_start = start;
-        for at in memchr::memchr_iter(delimiter, &bytes[start..line_end]) {
-            self.cells
-                .push(CellSpan::new(cell_start, start + at, false));
-            cell_start = start + at + 1;
-        }
         self.cells
             .push(CellSpan::new(cell_start.min(end), end, false));
         let has_content = bytes[start..end]
@@ -1249,6 +1277,64 @@ impl ScanState {
         self.begin_record(next);
         next
     }
+}
+
+/// Where the first 64 bytes of `bytes` (fewer at its end) are `a`, `b`
+/// and `c`: bit i of each mask for byte i.
+fn byte_masks(bytes: &[u8], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
+    if bytes.len() < 64 {
+        let mut chunk = [0u8; 64];
+        chunk[..bytes.len()].copy_from_slice(bytes);
+        let valid = (1u64 << bytes.len()) - 1;
+        let (ma, mb, mc) = chunk_masks(&chunk, a, b, c);
+        return (ma & valid, mb & valid, mc & valid);
+    }
+    let chunk: &[u8; 64] = bytes[..64].try_into().expect("64 bytes");
+    chunk_masks(chunk, a, b, c)
+}
+
+/// [`byte_masks`] of a whole chunk: SSE2, which every x86-64 processor
+/// has, compares 16 bytes at once.
+#[cfg(target_arch = "x86_64")]
+fn chunk_masks(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut masks = (0u64, 0u64, 0u64);
+    // SAFETY: SSE2 is part of the x86_64 target; each load reads 16 bytes
+    // at offsets 0, 16, 32 and 48 of the 64-byte array, unaligned loads.
+    unsafe {
+        let (va, vb, vc) = (
+            _mm_set1_epi8(a as i8),
+            _mm_set1_epi8(b as i8),
+            _mm_set1_epi8(c as i8),
+        );
+        for k in 0..4 {
+            let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>());
+            let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+            masks.0 |= bits(_mm_cmpeq_epi8(v, va));
+            masks.1 |= bits(_mm_cmpeq_epi8(v, vb));
+            masks.2 |= bits(_mm_cmpeq_epi8(v, vc));
+        }
+    }
+    masks
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn chunk_masks(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
+    chunk_masks_scalar(chunk, a, b, c)
+}
+
+/// [`chunk_masks`] a byte at a time (other processors; tests compare).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn chunk_masks_scalar(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
+    let mut masks = (0u64, 0u64, 0u64);
+    for (i, &byte) in chunk.iter().enumerate() {
+        masks.0 |= u64::from(byte == a) << i;
+        masks.1 |= u64::from(byte == b) << i;
+        masks.2 |= u64::from(byte == c) << i;
+    }
+    masks
 }
 
 /// The end of a record ending at `end`, without the `\r` of a `\r\n`.
@@ -1578,8 +1664,25 @@ mod tests {
         let mut next = below(17);
         for round in 0..20_000 {
             let mut bytes = Vec::new();
-            for _ in 0..next(60) {
-                bytes.extend_from_slice(alphabet[next(alphabet.len())]);
+            if round % 4 == 0 {
+                // Long lines, over several 64-byte chunks, rarely quoted.
+                for _ in 0..next(600) {
+                    let token: &[u8] = match next(100) {
+                        0..=2 => b"\n",
+                        3 => b"\r\n",
+                        4 => b"\"",
+                        5..=20 => b",",
+                        21..=25 => b"\t;",
+                        26..=30 => b" ",
+                        31..=60 => "中".as_bytes(),
+                        _ => b"x",
+                    };
+                    bytes.extend_from_slice(token);
+                }
+            } else {
+                for _ in 0..next(60) {
+                    bytes.extend_from_slice(alphabet[next(alphabet.len())]);
+                }
             }
             let delimiter = [b',', b'\t', b';'][round % 3];
             let newline = if round % 7 == 0 { b'\r' } else { b'\n' };
@@ -1598,6 +1701,27 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(&bytes)
             );
+        }
+    }
+
+    #[test]
+    fn byte_masks_mark_each_byte_sought() {
+        let mut next = below(5);
+        for len in [0, 1, 17, 63, 64, 65, 200] {
+            let bytes: Vec<u8> = (0..len).map(|_| b",\n\"a"[next(4)]).collect();
+            let want = |sought: u8| {
+                bytes
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .fold(0u64, |m, (i, &b)| m | (u64::from(b == sought) << i))
+            };
+            let got = byte_masks(&bytes, b',', b'\n', b'"');
+            assert_eq!(got, (want(b','), want(b'\n'), want(b'"')), "{len} bytes");
+            if len >= 64 {
+                let chunk: &[u8; 64] = bytes[..64].try_into().unwrap();
+                assert_eq!(chunk_masks_scalar(chunk, b',', b'\n', b'"'), got);
+            }
         }
     }
 
