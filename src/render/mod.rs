@@ -122,10 +122,13 @@ fn write_atomic_with_mode(
 /// [`Column::shows_phones`] keeps its cells as they are.
 pub fn masked(text: &str) -> Cow<'_, str> {
     // A phone needs 11 digits: most text has fewer and is left as it is.
-    let digits = text
-        .chars()
-        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-        .count();
+    let digits = if text.is_ascii() {
+        text.bytes().filter(u8::is_ascii_digit).count()
+    } else {
+        text.chars()
+            .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+            .count()
+    };
     if digits < 11 || !crate::ingest::parse::could_hold_mobile(text) {
         Cow::Borrowed(text)
     } else {
