@@ -311,6 +311,27 @@ fn several_statements_answer_with_the_last() {
 }
 
 #[test]
+fn columns_made_for_one_statement_serve_the_next() {
+    // The tables reach the engine a column at a time, kept once made: a
+    // second statement over the same and more columns, and a count that
+    // reads none, answer as alone.
+    let ws = Workspace::new();
+    fixture(&ws);
+    let alone = ask(
+        &ws,
+        "SELECT prefecture, sum(workers_involved) AS w FROM mediation GROUP BY prefecture ORDER BY prefecture",
+    );
+    let after = ask(
+        &ws,
+        "SELECT count(*) FROM mediation WHERE is_success; \
+         SELECT prefecture, sum(workers_involved) AS w FROM mediation GROUP BY prefecture ORDER BY prefecture",
+    );
+    assert_eq!(after, alone);
+    assert_eq!(alone, "prefecture,w\n宜昌市,10\n武汉市,7\n襄阳市,7\n");
+    assert_eq!(ask(&ws, "SELECT count(*) AS n FROM mediation"), "n\n10\n");
+}
+
+#[test]
 fn json_keeps_types() {
     let ws = Workspace::new();
     fixture(&ws);
