@@ -958,8 +958,9 @@ struct Scan {
 }
 
 /// Finds the records and cells of `bytes` in one pass (see the module
-/// comment for the rules). It jumps from one delimiter, quote or line
-/// break to the next (memchr), so the cost is per cell, not per byte.
+/// comment for the rules). Records of one line without a quote are read
+/// 64 bytes at a time ([`ScanState::plain_records`]); the others jump
+/// from one delimiter, quote or line break to the next (memchr).
 /// `expected` is the header's number of cells, once known.
 fn scan(
     bytes: &[u8],

@@ -4,7 +4,7 @@
 //!
 //! Polars loads and checks the logs; the typed tables of
 //! [`super::query::QueryTables`] reach the engine as Arrow record batches
-//! (no text round trip). The engine is read-only: statements may only
+//! (no text round trip), a column at a time as statements read them. The engine is read-only: statements may only
 //! query (`SELECT`, `WITH`, `EXPLAIN`); creating tables, writing, `COPY`,
 //! `SET` and every file reader are refused, and no table but ours exists,
 //! so `read_csv('/etc/passwd')` names a function that is not there.
@@ -38,14 +38,14 @@ use rayon::prelude::*;
 use super::query::QueryTables;
 use crate::messages::Message;
 
-/// Rows per record batch handed to DuckDB (its row-group size).
+/// Rows per record batch handed to the engine.
 const BATCH_ROWS: usize = 122_880;
 
 /// At most this many AND/OR terms and this deep a nesting of brackets.
 const MAX_TERMS: usize = 2_000;
 const MAX_DEPTH: usize = 200;
 
-/// What a statement failed on: DuckDB's message on one line and, when it
+/// What a statement failed on: the engine's message on one line and, when it
 /// names something unknown, the tables and columns that do exist.
 #[derive(Debug)]
 pub struct QueryError {
@@ -90,7 +90,7 @@ impl QueryResult {
     }
 }
 
-/// The DuckDB type a column of the query tables has.
+/// The SQL type a column of the query tables has.
 fn sql_type(dtype: &DataType) -> &'static str {
     match dtype {
         DataType::Boolean => "BOOLEAN",
