@@ -174,18 +174,7 @@ fn a_long_finding_gives_its_count_and_the_first_fifty_ids_in_order() {
         .collect();
     let rows: Vec<&str> = orphans.iter().map(String::as_str).collect();
     ws.write("m2.csv", &mediation_csv(&rows));
-    let run = ws.run(&[
-        "funnel",
-        "--hotline",
-        "h.csv",
-        "--mediation",
-        "m.csv",
-        "--mediation",
-        "m2.csv",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_funnel(&ws, &["--mediation", "m2.csv", "--lang", "en"]);
     // C5, the fixture's own orphan, sorts first.
     let first: Vec<String> = ["C5".to_string()]
         .into_iter()
@@ -193,15 +182,7 @@ fn a_long_finding_gives_its_count_and_the_first_fifty_ids_in_order() {
         .collect();
     let want = format!("matches no ticket): 121 — {} and 71 more", first.join(", "));
     assert!(run.stdout.contains(&want), "{}", run.stdout);
-    let run = ws.run(&[
-        "funnel",
-        "--hotline",
-        "h.csv",
-        "--mediation",
-        "m.csv",
-        "--mediation",
-        "m2.csv",
-    ]);
+    let run = run_funnel(&ws, &["--mediation", "m2.csv"]);
     assert!(
         run.stdout.contains("D047, D048 等 121 个"),
         "{}",
