@@ -323,7 +323,7 @@ fn columns_made_for_one_statement_serve_the_next() {
     );
     let after = ask(
         &ws,
-        "SELECT count(*) FROM mediation WHERE is_success; \
+        "SELECT count(*) FROM mediation WHERE is_success AND prefecture = '武汉市'; \
          SELECT prefecture, sum(workers_involved) AS w FROM mediation GROUP BY prefecture ORDER BY prefecture",
     );
     assert_eq!(after, alone);

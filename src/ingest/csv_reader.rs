@@ -1296,7 +1296,7 @@ fn byte_masks(bytes: &[u8], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
 
 /// [`byte_masks`] of a whole chunk: SSE2, which every x86-64 processor
 /// has, compares 16 bytes at once.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn chunk_masks(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
@@ -1321,13 +1321,13 @@ fn chunk_masks(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
     masks
 }
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 fn chunk_masks(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
     chunk_masks_scalar(chunk, a, b, c)
 }
 
 /// [`chunk_masks`] a byte at a time (other processors; tests compare).
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn chunk_masks_scalar(chunk: &[u8; 64], a: u8, b: u8, c: u8) -> (u64, u64, u64) {
     let mut masks = (0u64, 0u64, 0u64);
     for (i, &byte) in chunk.iter().enumerate() {
@@ -1686,9 +1686,9 @@ mod tests {
                 }
             }
             let delimiter = [b',', b'\t', b';'][round % 3];
-            let newline = if round % 7 == 0 { b'\r' } else { b'\n' };
-            let at_eof = round % 2 == 0;
-            let expected = [None, Some(1), Some(3)][round % 3];
+            let newline = if next(7) == 0 { b'\r' } else { b'\n' };
+            let at_eof = next(2) == 0;
+            let expected = [None, Some(1), Some(3)][next(3)];
             let scan_with = |lines| {
                 let buffers = ScanBuffers::default();
                 let s = scan_into(

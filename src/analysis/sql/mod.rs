@@ -4,10 +4,11 @@
 //!
 //! Polars loads and checks the logs; the typed tables of
 //! [`super::query::QueryTables`] reach the engine as Arrow record batches
-//! (no text round trip), a column at a time as statements read them. The engine is read-only: statements may only
-//! query (`SELECT`, `WITH`, `EXPLAIN`); creating tables, writing, `COPY`,
-//! `SET` and every file reader are refused, and no table but ours exists,
-//! so `read_csv('/etc/passwd')` names a function that is not there.
+//! (no text round trip), a column at a time as statements read them. The
+//! engine is read-only: statements may only query (`SELECT`, `WITH`,
+//! `EXPLAIN`); creating tables, writing, `COPY`, `SET` and every file
+//! reader are refused, and no table but ours exists, so
+//! `read_csv('/etc/passwd')` names a function that is not there.
 
 mod date_diff;
 
@@ -361,15 +362,27 @@ pub fn is_complete(sql: &str) -> bool {
 /// time one asks for it, and is kept for the next. Most statements read a
 /// few columns; masking every id of a 5M-row table for a count by
 /// prefecture was a fifth of that query's time.
-#[derive(Debug)]
 struct QueryTable {
+    /// Unmasked: only [`arrow_column`] reads it.
     frame: DataFrame,
     schema: SchemaRef,
     unmask: bool,
+    /// Rows per batch ([`BATCH_ROWS`]; tests take fewer).
+    batch_rows: usize,
     /// Partitions scanned side by side (one per core).
     partitions: usize,
-    /// Per column, its arrays of [`BATCH_ROWS`] rows each, once made.
+    /// Per column, its arrays of `batch_rows` rows each, once made.
     made: std::sync::Mutex<Vec<Option<Arc<Vec<ArrayRef>>>>>,
+}
+
+/// The engine asks for `Debug`; only the schema is shown, never the frame
+/// (its texts are unmasked).
+impl std::fmt::Debug for QueryTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryTable")
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
 }
 
 impl QueryTable {
@@ -386,16 +399,17 @@ impl QueryTable {
             made: std::sync::Mutex::new(vec![None; schema.fields().len()]),
             schema,
             unmask,
+            batch_rows: BATCH_ROWS,
             partitions,
         }
     }
 
     /// The first row of each batch.
     fn batch_offsets(&self) -> Vec<usize> {
-        (0..self.frame.height()).step_by(BATCH_ROWS).collect()
+        (0..self.frame.height()).step_by(self.batch_rows).collect()
     }
 
-    /// The table's `columns` as record batches of [`BATCH_ROWS`] rows.
+    /// The table's `columns` as record batches of `batch_rows` rows.
     fn batches(&self, columns: &[usize]) -> DfResult<(SchemaRef, Vec<RecordBatch>)> {
         let schema = Arc::new(self.schema.project(columns)?);
         let arrays = columns
@@ -407,7 +421,7 @@ impl QueryTable {
             .into_iter()
             .enumerate()
             .map(|(b, offset)| {
-                let rows = BATCH_ROWS.min(self.frame.height() - offset);
+                let rows = self.batch_rows.min(self.frame.height() - offset);
                 // No column asked (`count(*)`): batches still say their rows.
                 let options = RecordBatchOptions::new().with_row_count(Some(rows));
                 RecordBatch::try_new_with_options(
@@ -430,7 +444,7 @@ impl QueryTable {
         let arrays = self
             .batch_offsets()
             .into_par_iter()
-            .map(|offset| arrow_column(&column.slice(offset as i64, BATCH_ROWS), self.unmask))
+            .map(|offset| arrow_column(&column.slice(offset as i64, self.batch_rows), self.unmask))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| DataFusionError::External(Box::new(e)))?;
         let arrays = Arc::new(arrays);
@@ -679,6 +693,41 @@ const DUCKDB_SCRIPT_HEAD: &str = "\
 #[cfg(test)]
 mod tests {
     use super::*;
+    use datafusion::arrow::array::AsArray;
+
+    #[test]
+    fn a_table_in_small_batches_gives_every_row_once_and_keeps_its_columns() {
+        let frame = polars::df!(
+            "note" => ["a", "call 13912345678", "b", "c", "d", "e", "f"],
+            "n" => [1i64, 2, 3, 4, 5, 6, 7],
+        )
+        .unwrap();
+        let mut table = QueryTable::new(&frame, false, 2);
+        table.batch_rows = 3;
+        let (schema, batches) = table.batches(&[1, 0]).unwrap();
+        assert_eq!(schema.field(0).name(), "n");
+        let rows: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(rows, [3, 3, 1]);
+        let numbers: Vec<i64> = batches
+            .iter()
+            .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+            .collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7]);
+        let second = batches[0].column(1).as_string::<i32>().value(1).to_string();
+        assert_eq!(second, "call 139****5678");
+        // Asked again, the same arrays: made once.
+        let (_, again) = table.batches(&[0]).unwrap();
+        assert!(Arc::ptr_eq(again[2].column(0), batches[2].column(1)));
+        // No column asked (count(*)): the batches still count the rows.
+        let (_, counted) = table.batches(&[]).unwrap();
+        let rows: Vec<usize> = counted.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(rows, [3, 3, 1]);
+        // No rows: no batches.
+        let empty = QueryTable::new(&frame.head(Some(0)), false, 2);
+        assert!(empty.batches(&[0, 1]).unwrap().1.is_empty());
+        // Debug shows the schema, never the frame's unmasked texts.
+        assert!(!format!("{table:?}").contains("13912345678"));
+    }
 
     #[test]
     fn engine_messages_are_one_line_without_the_field_list() {
