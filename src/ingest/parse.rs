@@ -353,15 +353,18 @@ fn phone_at<G: Glyph>(chars: &[G], i: usize) -> Option<(usize, String)> {
     None
 }
 
-/// Whether a text could hold a mobile number at all: somewhere a 1 is
-/// followed by a digit 3–9, directly or after one space or dash (every
-/// mobile number [`phone_at`] finds starts so). Ids such as
-/// TJ-420600-2023-000103 fail it and skip the full scan.
-pub fn could_hold_mobile(text: &str) -> bool {
+/// Whether a text could hold a mobile number at all: it has 11 digits or
+/// more, and somewhere a 1 is followed by a digit 3–9, directly or after
+/// one space or dash (every mobile number [`phone_at`] finds is so). Most
+/// text fails it; ids such as TJ-420600-2023-000103 do, and skip the full
+/// scan.
+fn could_hold_mobile(text: &str) -> bool {
     if text.is_ascii() {
-        holds_one_then_three_to_nine(text.bytes().map(char::from))
+        text.bytes().filter(u8::is_ascii_digit).count() >= 11
+            && holds_one_then_three_to_nine(text.bytes().map(char::from))
     } else {
-        holds_one_then_three_to_nine(text.chars().map(fold_full_width))
+        text.chars().filter(|&c| digit_of(c).is_some()).count() >= 11
+            && holds_one_then_three_to_nine(text.chars().map(fold_full_width))
     }
 }
 
@@ -392,7 +395,9 @@ pub fn mask_phones_in(text: &str) -> String {
 /// [`mask_phones_in`], borrowing the text when it holds no number (most
 /// texts: this runs on every text cell leaving for SQL or a file).
 pub fn mask_phones_of(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
+    if !could_hold_mobile(text) {
+        std::borrow::Cow::Borrowed(text)
+    } else if text.is_ascii() {
         mask_phones_of_glyphs(text, text.as_bytes())
     } else {
         let chars: Vec<char> = text.chars().collect();

@@ -121,19 +121,7 @@ fn write_atomic_with_mode(
 /// titles, notes and text cells through it; only a column that
 /// [`Column::shows_phones`] keeps its cells as they are.
 pub fn masked(text: &str) -> Cow<'_, str> {
-    // A phone needs 11 digits: most text has fewer and is left as it is.
-    let digits = if text.is_ascii() {
-        text.bytes().filter(u8::is_ascii_digit).count()
-    } else {
-        text.chars()
-            .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
-            .count()
-    };
-    if digits < 11 || !crate::ingest::parse::could_hold_mobile(text) {
-        Cow::Borrowed(text)
-    } else {
-        crate::ingest::parse::mask_phones_of(text)
-    }
+    crate::ingest::parse::mask_phones_of(text)
 }
 
 /// A cell's text for output: masked unless its column shows phones.
