@@ -118,11 +118,14 @@ pub struct Referrals {
     pub findings: Findings,
 }
 
-/// A finding's ids: the column `name` of `df` (never null where it is asked).
+/// The texts of the column `name` of `df` (never null where it is asked).
+fn texts<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<impl Iterator<Item = &'a str>> {
+    Ok(df.column(name)?.str()?.iter().map(|s| s.unwrap_or("")))
+}
+
+/// A finding's ids: the column `name` of `df`.
 fn listed(df: &DataFrame, name: &str) -> PolarsResult<Listed<String>> {
-    Ok(first_ids(
-        df.column(name)?.str()?.iter().map(|s| s.unwrap_or("")),
-    ))
+    Ok(first_ids(texts(df, name)?))
 }
 
 fn latest_date(hotline: &DataFrame, mediation: &DataFrame) -> PolarsResult<Option<NaiveDate>> {
@@ -322,23 +325,14 @@ fn findings(
         .sort(["case_id"], SortMultipleOptions::default())
         .collect_streamed()?;
     let shown = cross.head(Some(LISTED_IDS));
-    let text = |name: &str| -> PolarsResult<Vec<String>> {
-        Ok(shown
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|s| s.unwrap_or("").to_string())
-            .collect())
-    };
     let case_pref = shown.column("prefecture_code")?.u32()?;
     let ticket_pref = shown.column("__ticket_prefecture")?.u32()?;
-    let first = text("case_id")?
-        .into_iter()
-        .zip(text("hotline_ticket_id")?)
+    let first = texts(&shown, "case_id")?
+        .zip(texts(&shown, "hotline_ticket_id")?)
         .enumerate()
         .map(|(i, (case_id, ticket_id))| CrossRegionLink {
-            case_id,
-            ticket_id,
+            case_id: case_id.to_string(),
+            ticket_id: ticket_id.to_string(),
             case_prefecture: case_pref.get(i).unwrap_or(0),
             ticket_prefecture: ticket_pref.get(i).unwrap_or(0),
         })
