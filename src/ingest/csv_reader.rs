@@ -20,9 +20,12 @@
 //!   undecodable bytes) are set aside with their line; blank records and
 //!   records whose cells are all empty are skipped and not counted.
 //!
-//! The file is read in blocks of whole records ([`BLOCK_BYTES`]) on a second
-//! thread, one block read while the last is checked. Columns that repeat a
-//! few values are stored as codes into a dictionary of their distinct texts.
+//! The file is read in blocks of whole lines ([`BLOCK_BYTES`]) on one
+//! thread; a second splits each block into records on all cores, a part
+//! per core and a tile of the part at a time, and builds its columns
+//! ([`BlockBuilder`]) while the caller checks the block before. Columns
+//! that repeat a few values are stored as codes into a dictionary of their
+//! distinct texts.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -114,39 +117,35 @@ impl TextSource {
         let (mut reader, found) = BlockReader::open(source, opts)?;
         let format = reader.format();
         let header = reader.header.clone();
-        let layout = reader.layout();
-        // Three stages, one block each: this thread reads and splits the
-        // next block into records while a second builds the block before's
-        // columns (on rayon's threads) and the caller checks the one before
-        // that. Scan vectors go back to be filled again.
-        let (scanned_to_build, scanned) = sync_channel::<Result<ScannedBlock, ReadError>>(0);
-        let (spare_back, spare) = channel();
-        reader.spare_returned = Some(spare);
+        let mut builder = reader.builder();
+        // Three stages, one block each: this thread reads the next block
+        // while a second splits the block before into records and builds
+        // its columns (on rayon's threads) and the caller checks the one
+        // before that.
+        let (read_to_build, read) = sync_channel::<Result<ReadBlock, ReadError>>(0);
         let (texts_back, spare_texts) = channel();
         reader.spare_texts = Some(spare_texts);
         std::thread::spawn(move || {
             loop {
-                let block = match reader.next_scanned() {
+                let block = match reader.next_block() {
                     Ok(Some(block)) => Ok(block),
                     Ok(None) => break,
                     Err(e) => Err(e),
                 };
                 let failed = block.is_err();
                 // A closed channel means the next stage stopped.
-                if scanned_to_build.send(block).is_err() || failed {
+                if read_to_build.send(block).is_err() || failed {
                     break;
                 }
             }
         });
         let (sender, blocks) = sync_channel(0);
         std::thread::spawn(move || {
-            for block in scanned {
-                let table = block.and_then(|b| {
-                    let table = layout.build(b.text, b.had_errors, &b.scan);
-                    // The reading side may have finished: then nothing reuses them.
-                    let _ = spare_back.send(b.scan.into_buffers());
-                    table
-                });
+            for block in read {
+                let table = match block {
+                    Ok(block) => builder.build(block),
+                    Err(e) => Err(builder.located(e)),
+                };
                 let failed = table.is_err();
                 // A closed channel means the checking side stopped.
                 if sender.send(table).is_err() || failed {
@@ -220,35 +219,20 @@ struct BlockReader {
     newline: u8,
     header: Vec<String>,
     roles: Vec<CellRole>,
-    next_line: u32,
     /// The header's line: it and the rows above it are not records.
     header_line: u32,
-    /// The last block's scan buffers, reused: a block's cell spans are tens
-    /// of MB, and fresh memory costs a page fault per 4 KiB.
-    spare: ScanBuffers,
-    /// Scan buffers a block's builder is done with.
-    spare_returned: Option<Receiver<ScanBuffers>>,
     /// Block texts the checking side is done with: the next block is read
     /// into one of them rather than into fresh memory.
     spare_texts: Option<Receiver<Vec<u8>>>,
 }
 
-/// A block read and split into records, its columns not yet built.
-struct ScannedBlock {
+/// A block of whole lines as read and decoded, not yet split.
+struct ReadBlock {
     text: String,
     /// Bytes that were not valid in the file's encoding were replaced.
     had_errors: bool,
-    scan: Scan,
-}
-
-/// What building a block's columns needs to know of its source, fixed
-/// once the header is found.
-struct BlockLayout {
-    format: SourceFormat,
-    header: Vec<String>,
-    roles: Vec<CellRole>,
-    delimiter: u8,
-    header_line: u32,
+    /// The file ends with this block.
+    at_eof: bool,
 }
 
 impl BlockReader {
@@ -356,10 +340,7 @@ impl BlockReader {
                 newline,
                 header,
                 roles,
-                next_line: 1,
                 header_line,
-                spare: ScanBuffers::default(),
-                spare_returned: None,
                 spare_texts: None,
             },
             found,
@@ -373,53 +354,54 @@ impl BlockReader {
         }
     }
 
-    fn layout(&self) -> BlockLayout {
-        BlockLayout {
+    /// The stage that splits this file's blocks and builds their columns.
+    fn builder(&self) -> BlockBuilder {
+        let small = self.block_bytes.min(TILE_BYTES);
+        BlockBuilder {
             format: self.format(),
             header: self.header.clone(),
-            roles: self.roles.clone(),
+            plain: (0..self.header.len())
+                .map(|i| self.roles.get(i).is_none_or(|r| r.is_plain()))
+                .collect(),
             delimiter: self.delimiter,
+            newline: self.newline,
             header_line: self.header_line,
+            parts: rayon::current_num_threads(),
+            tile_bytes: small,
+            min_part_bytes: self.block_bytes.min(MIN_PART_BYTES),
+            next_line: 1,
+            unfinished: String::new(),
+            unfinished_had_errors: false,
         }
     }
 
-    /// The next block of whole records, split into records and cells.
-    fn next_scanned(&mut self) -> Result<Option<ScannedBlock>, ReadError> {
+    /// The next block: whole lines (all the rest at the end of the file),
+    /// decoded. Where records end is for the builder to find: a quoted
+    /// cell may run over the block's last line break.
+    fn next_block(&mut self) -> Result<Option<ReadBlock>, ReadError> {
         if self.done {
             return Ok(None);
         }
-        if let Some(Ok(buffers)) = self.spare_returned.as_ref().map(Receiver::try_recv) {
-            self.spare = buffers;
-        }
-        let expected = Some(self.header.len());
         loop {
-            let scan = scan_into(
-                &self.buffer,
-                self.next_line,
-                self.at_eof,
-                self.delimiter,
-                self.newline,
-                expected,
-                std::mem::take(&mut self.spare),
-                Lines::Plain,
-            );
-            if scan.consumed == 0 && !self.at_eof {
-                self.spare = scan.into_buffers();
-                // One record longer than the buffer: read on, up to a limit.
+            let cut = match self.at_eof {
+                true => Some(self.buffer.len()),
+                false => memchr::memrchr(self.newline, &self.buffer).map(|i| i + 1),
+            };
+            let Some(cut) = cut else {
+                // One line longer than the buffer: read on, up to a limit.
                 if self.buffer.len() >= self.max_bytes {
-                    return Err(ReadError::RecordTooLong {
-                        line: self.next_line,
-                    });
+                    // The builder knows the line.
+                    return Err(ReadError::RecordTooLong { line: 0 });
                 }
                 let target = self.buffer.len() + self.buffer.len().max(self.block_bytes);
                 let target = target.min(self.max_bytes);
                 self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
                 continue;
-            }
-            // The block's records leave the buffer; the unfinished record
-            // after them stays for the next read.
-            // The next block is read into room for a whole block, so that
-            // it is not copied again each time the buffer grows.
+            };
+            // The block's lines leave the buffer; the unfinished line after
+            // them stays for the next read. The next block is read into
+            // room for a whole block, so that it is not copied again each
+            // time the buffer grows.
             let mut rest = match self.spare_texts.as_ref().map(Receiver::try_recv) {
                 Some(Ok(mut spare)) => {
                     spare.clear();
@@ -428,40 +410,21 @@ impl BlockReader {
                 _ => Vec::new(),
             };
             rest.reserve(self.block_bytes.min(MAX_RESERVED_BYTES));
-            rest.extend_from_slice(&self.buffer[scan.consumed..]);
-            self.buffer.truncate(scan.consumed);
+            rest.extend_from_slice(&self.buffer[cut..]);
+            self.buffer.truncate(cut);
             let chunk = std::mem::replace(&mut self.buffer, rest);
             let (text, had_errors) = self.decode(chunk)?;
-            // Decoding moves byte offsets (GBK, replaced bytes): scan the text.
-            let scan = if had_errors || self.encoding != Encoding::Utf8 {
-                let first_line = self.next_line;
-                let next_line = scan.next_line;
-                let mut again = scan_into(
-                    text.as_bytes(),
-                    first_line,
-                    true,
-                    self.delimiter,
-                    self.newline,
-                    expected,
-                    scan.into_buffers(),
-                    Lines::Plain,
-                );
-                again.next_line = next_line;
-                again
-            } else {
-                scan
-            };
-            self.next_line = scan.next_line;
-            if self.at_eof && self.buffer.is_empty() {
+            let at_eof = self.at_eof && self.buffer.is_empty();
+            if at_eof {
                 self.done = true;
             } else {
                 let target = self.block_bytes;
                 self.at_eof = fill(&mut self.source, &mut self.buffer, target)?;
             }
-            return Ok(Some(ScannedBlock {
+            return Ok(Some(ReadBlock {
                 text,
                 had_errors,
-                scan,
+                at_eof,
             }));
         }
     }
@@ -487,140 +450,330 @@ impl BlockReader {
     }
 }
 
-impl BlockLayout {
-    fn format(&self) -> SourceFormat {
-        self.format
+/// Bytes of a block split and put into columns at once: a tile's text and
+/// cell spans stay in the processor's cache from the split to the last
+/// column (a whole block split first and then built column by column came
+/// back from memory for each).
+const TILE_BYTES: usize = 64 << 10;
+
+/// A block's text at most, as split: cell offsets take 31 bits
+/// ([`CellSpan`]).
+const MAX_SPLIT_BYTES: usize = (1 << 31) - 1;
+
+/// A block smaller than this is split on one thread.
+const MIN_PART_BYTES: usize = 1 << 20;
+
+/// Splits blocks into records and builds their rows' cell columns: the
+/// stage between reading and checking. A block is cut into one part per
+/// thread at line breaks and the parts are split at once, a tile at a
+/// time; a part's first line is a guess until the part before it is seen
+/// to end there (a quoted cell can run over a line break), and a block
+/// whose guesses fail is split again in one part.
+struct BlockBuilder {
+    format: SourceFormat,
+    header: Vec<String>,
+    /// Per column: built as text (ids, amounts) rather than as codes.
+    plain: Vec<bool>,
+    delimiter: u8,
+    newline: u8,
+    header_line: u32,
+    parts: usize,
+    /// [`TILE_BYTES`] and [`MIN_PART_BYTES`], smaller when blocks are
+    /// (tests read in blocks of a few bytes).
+    tile_bytes: usize,
+    min_part_bytes: usize,
+    /// The line where the next block's first record starts.
+    next_line: u32,
+    /// The start of a record the last block ended inside (a quoted cell
+    /// open at its end): the next block is read after it.
+    unfinished: String,
+    unfinished_had_errors: bool,
+}
+
+/// A block split into rows and records set aside, its rows in columns.
+struct SplitBlock {
+    text: String,
+    lines: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    rejects: Vec<StructuralReject>,
+    columns: Vec<CellColumn>,
+}
+
+/// One part of a block, split and put into columns.
+struct SplitPart {
+    /// Row lines and rejects' lines: relative to the part's first line but
+    /// for the block's first part.
+    lines: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    rejects: Vec<StructuralReject>,
+    columns: Vec<ColumnPart>,
+    /// Where its last finished record ends, and the line after it.
+    end: usize,
+    next_line: u32,
+}
+
+impl BlockBuilder {
+    /// A read error with the line it happened at, as far as the builder
+    /// has come.
+    fn located(&self, error: ReadError) -> ReadError {
+        match error {
+            ReadError::RecordTooLong { .. } => ReadError::RecordTooLong {
+                line: self.next_line,
+            },
+            e => e,
+        }
     }
 
     /// Sorts a block's records into rows and records set aside, and builds
     /// the rows' cell columns.
-    fn build(&self, text: String, had_errors: bool, scan: &Scan) -> Result<RawTable, ReadError> {
-        let header_cells = self.header.len();
-        let mut lines = Vec::new();
-        let mut spans = Vec::new();
-        let mut rows: Vec<(usize, usize)> = Vec::new();
-        let mut structural_rejects = Vec::new();
-        for r in scan
-            .records
-            .iter()
-            .filter(|r| r.has_content && r.line > self.header_line)
-        {
-            let raw = &text[r.span()];
-            let cells = &scan.cells[r.cells()];
-            let value = |c: &CellSpan| csv_line::cell_text(c.raw(&text), c.quoted());
-            // The total-row rule comes first, even for a record the scan
-            // set aside (its first line's cells are looked at).
-            let total_row = match r.problem {
-                Some(_) => is_total_row(
-                    csv_line::split(raw.lines().next().unwrap_or(""), self.delimiter)
-                        .iter()
-                        .map(String::as_str),
-                ),
-                None => is_total_row(cells.iter().map(|c| c.raw(&text))),
-            };
-            let problem = if total_row {
-                Some(StructuralProblem::TotalRow)
-            } else if let Some(p) = r.problem {
-                Some(p.into())
-            } else if r.cells().len() != header_cells {
-                Some(StructuralProblem::Ragged {
-                    cells: r.cells().len(),
-                    header_cells,
-                })
-            } else if had_errors && raw.contains('\u{FFFD}') {
-                let column = cells
-                    .iter()
-                    .position(|c| value(c).contains('\u{FFFD}'))
-                    .map_or(1, |i| i + 1);
-                Some(StructuralProblem::Undecodable { column })
-            } else {
-                None
-            };
-            match problem {
-                Some(problem) => structural_rejects.push(StructuralReject {
-                    line: r.line,
-                    problem,
-                    raw: raw.to_string(),
-                }),
-                None => {
-                    lines.push(r.line);
-                    let span = r.span();
-                    spans.push((span.start, span.end));
-                    rows.push((r.cells().start, r.cells().len()));
-                }
-            }
-        }
-        let parts = rayon::current_num_threads();
-        let columns = build_columns(&text, &scan.cells, &rows, &self.roles, header_cells, parts)?;
-        let dates = vec![None; header_cells];
+    fn build(&mut self, block: ReadBlock) -> Result<RawTable, ReadError> {
+        let split = self.split_block(block)?;
+        let dates = vec![None; self.header.len()];
         Ok(RawTable::new(
-            self.format(),
+            self.format,
             self.header.clone(),
-            columns,
+            split.columns,
             dates,
-            lines,
-            Records::Spans { text, spans },
-            structural_rejects,
+            split.lines,
+            Records::Spans {
+                text: split.text,
+                spans: split.spans,
+            },
+            split.rejects,
         )?)
     }
-}
 
-/// Rows a part of a block puts into every column before it takes the next
-/// ones: their text and cell spans then come from the processor's cache
-/// for all but the first column, not from memory once per column (a
-/// column at a time over a whole 32 MiB block read it all 14 times).
-const TILE_ROWS: usize = 256;
+    /// [`Self::build`] before the columns become a table.
+    fn split_block(&mut self, block: ReadBlock) -> Result<SplitBlock, ReadError> {
+        let (text, had_errors) = if self.unfinished.is_empty() {
+            (block.text, block.had_errors)
+        } else {
+            let mut text = std::mem::take(&mut self.unfinished);
+            text.push_str(&block.text);
+            (text, block.had_errors || self.unfinished_had_errors)
+        };
+        if text.len() > MAX_SPLIT_BYTES {
+            return Err(ReadError::RecordTooLong {
+                line: self.next_line,
+            });
+        }
+        let at_eof = block.at_eof;
+        let guessed = self.part_starts(&text);
+        let split = |(k, &start): (usize, &usize)| {
+            let end = guessed.get(k + 1).copied().unwrap_or(text.len());
+            let last = k + 1 == guessed.len();
+            self.split_part(&text, start..end, k == 0, at_eof && last, had_errors)
+        };
+        let mut parts: Vec<SplitPart> = guessed.par_iter().enumerate().map(split).collect();
+        // What part k's lines are counted from (part 0 counts the file's).
+        let mut bases = vec![0; parts.len()];
+        let mut next_line = parts[0].next_line;
+        for k in 1..parts.len() {
+            bases[k] = next_line;
+            next_line = bases[k] + parts[k].next_line;
+        }
+        let joins =
+            (1..parts.len()).all(|k| parts[k - 1].end == guessed[k] && bases[k] > self.header_line);
+        if !joins {
+            parts = vec![self.split_part(&text, 0..text.len(), true, at_eof, had_errors)];
+            bases = vec![0];
+            next_line = parts[0].next_line;
+        }
+        self.next_line = next_line;
+        let last = parts.len() - 1;
+        let end = parts[last].end;
+        self.unfinished = text[end..].to_string();
+        self.unfinished_had_errors = had_errors;
 
-/// The cell columns of a block's rows (`(first cell, cell count)` each).
-/// Rows are split in `parts` (one per thread), each built on one of
-/// rayon's threads while the checking side works on the block before;
-/// the parts' columns are then joined in row order.
-fn build_columns(
-    text: &str,
-    cells: &[CellSpan],
-    rows: &[(usize, usize)],
-    roles: &[CellRole],
-    columns: usize,
-    parts: usize,
-) -> PolarsResult<Vec<CellColumn>> {
-    let plain: Vec<bool> = (0..columns)
-        .map(|i| roles.get(i).is_none_or(|r| r.is_plain()))
-        .collect();
-    let part_rows = rows.len().div_ceil(parts.max(1)).max(TILE_ROWS);
-    let parts: Vec<Vec<ColumnPart>> = rows
-        .par_chunks(part_rows)
-        .map(|part| {
-            let mut built: Vec<ColumnPart> = plain
+        let mut lines = Vec::new();
+        let mut spans = Vec::new();
+        let mut structural_rejects = Vec::new();
+        let mut columns: Vec<ColumnPart> =
+            self.plain.iter().map(|&p| ColumnPart::new(p, 0)).collect();
+        for (k, part) in parts.into_iter().enumerate() {
+            let base = bases[k];
+            lines.extend(part.lines.iter().map(|l| l + base));
+            spans.extend(part.spans);
+            structural_rejects.extend(part.rejects.into_iter().map(|mut r| {
+                r.line += base;
+                r
+            }));
+            for (whole, piece) in columns.iter_mut().zip(part.columns) {
+                whole.append(piece);
+            }
+        }
+        let columns = columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, column)| column.finish(i))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        Ok(SplitBlock {
+            text,
+            lines,
+            spans,
+            rejects: structural_rejects,
+            columns,
+        })
+    }
+
+    /// Where each part of `text` is guessed to start: the block cut in
+    /// [`Self::parts`] at the line breaks after equal shares.
+    fn part_starts(&self, text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let parts = self
+            .parts
+            .min(bytes.len() / self.min_part_bytes.max(1))
+            .max(1);
+        let mut starts = vec![0];
+        for k in 1..parts {
+            let share = bytes.len() / parts * k;
+            let Some(at) = memchr::memchr(self.newline, &bytes[share..]) else {
+                break;
+            };
+            let start = share + at + 1;
+            if start < bytes.len() && start > *starts.last().unwrap_or(&0) {
+                starts.push(start);
+            }
+        }
+        starts
+    }
+
+    /// Splits the records of `text[range]` a tile at a time and puts each
+    /// tile's rows into the columns while they are in the cache. The
+    /// block's first part knows its lines; the others count from 0.
+    fn split_part(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        first: bool,
+        at_eof: bool,
+        had_errors: bool,
+    ) -> SplitPart {
+        let bytes = text.as_bytes();
+        let expected = Some(self.header.len());
+        let mut part = SplitPart {
+            lines: Vec::new(),
+            spans: Vec::new(),
+            rejects: Vec::new(),
+            columns: self
+                .plain
                 .iter()
-                .map(|&p| ColumnPart::new(p, part.len()))
-                .collect();
-            for tile in part.chunks(TILE_ROWS) {
-                for (i, column) in built.iter_mut().enumerate() {
-                    let tile_cells = tile.iter().map(|row| {
-                        let c = cells[row.0 + i];
-                        let raw = c.raw(text);
-                        match c.quoted() {
-                            false => Cow::Borrowed(raw),
-                            true => csv_line::cell_text(raw, true),
-                        }
-                    });
-                    column.extend(tile_cells);
+                .map(|&p| ColumnPart::new(p, range.len() / 64))
+                .collect(),
+            end: range.start,
+            next_line: if first { self.next_line } else { 0 },
+        };
+        let mut buffers = ScanBuffers::default();
+        let mut rows: Vec<(usize, usize)> = Vec::new();
+        let mut pos = range.start;
+        while pos < range.end {
+            // A tile of whole lines; longer while a record runs past it.
+            let mut want = self.tile_bytes;
+            let scan = loop {
+                let tile_end = match range.end - pos > want {
+                    true => memchr::memchr(self.newline, &bytes[pos + want..range.end])
+                        .map_or(range.end, |i| pos + want + i + 1),
+                    false => range.end,
+                };
+                let last = tile_end == range.end;
+                let scan = scan_into(
+                    &bytes[pos..tile_end],
+                    part.next_line,
+                    last && at_eof,
+                    self.delimiter,
+                    self.newline,
+                    expected,
+                    std::mem::take(&mut buffers),
+                    Lines::Plain,
+                );
+                if scan.consumed > 0 || last {
+                    break scan;
+                }
+                buffers = scan.into_buffers();
+                want = want.saturating_mul(2);
+            };
+            if scan.consumed == 0 {
+                // The part ends inside a record.
+                break;
+            }
+            let tile = &text[pos..pos + scan.consumed];
+            rows.clear();
+            for r in scan
+                .records
+                .iter()
+                .filter(|r| r.has_content && (!first || r.line > self.header_line))
+            {
+                let cells = &scan.cells[r.cells()];
+                match self.structural_problem(tile, r, cells, had_errors) {
+                    Some(problem) => part.rejects.push(StructuralReject {
+                        line: r.line,
+                        problem,
+                        raw: tile[r.span()].to_string(),
+                    }),
+                    None => {
+                        part.lines.push(r.line);
+                        part.spans.push((pos + r.span().start, pos + r.span().end));
+                        rows.push((r.cells().start, r.cells().len()));
+                    }
                 }
             }
-            built
-        })
-        .collect();
-    let mut joined: Vec<ColumnPart> = (0..columns).map(|i| ColumnPart::new(plain[i], 0)).collect();
-    for part in parts {
-        for (whole, piece) in joined.iter_mut().zip(part) {
-            whole.append(piece);
+            for (i, column) in part.columns.iter_mut().enumerate() {
+                column.extend(rows.iter().map(|row| {
+                    let c = scan.cells[row.0 + i];
+                    let raw = c.raw(tile);
+                    match c.quoted() {
+                        false => Cow::Borrowed(raw),
+                        true => csv_line::cell_text(raw, true),
+                    }
+                }));
+            }
+            pos += scan.consumed;
+            part.next_line = scan.next_line;
+            buffers = scan.into_buffers();
+        }
+        part.end = pos;
+        part
+    }
+
+    /// Why a record cannot be a row, if it cannot: the rules in order.
+    fn structural_problem(
+        &self,
+        text: &str,
+        r: &Record,
+        cells: &[CellSpan],
+        had_errors: bool,
+    ) -> Option<StructuralProblem> {
+        let raw = &text[r.span()];
+        let header_cells = self.header.len();
+        // The total-row rule comes first, even for a record the scan set
+        // aside (its first line's cells are looked at).
+        let total_row = match r.problem {
+            Some(_) => is_total_row(
+                csv_line::split(raw.lines().next().unwrap_or(""), self.delimiter)
+                    .iter()
+                    .map(String::as_str),
+            ),
+            None => is_total_row(cells.iter().map(|c| c.raw(text))),
+        };
+        if total_row {
+            Some(StructuralProblem::TotalRow)
+        } else if let Some(p) = r.problem {
+            Some(p.into())
+        } else if r.cells().len() != header_cells {
+            Some(StructuralProblem::Ragged {
+                cells: r.cells().len(),
+                header_cells,
+            })
+        } else if had_errors && raw.contains('\u{FFFD}') {
+            let column = cells
+                .iter()
+                .position(|c| csv_line::cell_text(c.raw(text), c.quoted()).contains('\u{FFFD}'))
+                .map_or(1, |i| i + 1);
+            Some(StructuralProblem::Undecodable { column })
+        } else {
+            None
         }
     }
-    joined
-        .into_iter()
-        .enumerate()
-        .map(|(i, column)| column.finish(i))
-        .collect()
 }
 
 /// One column of a part of a block, as it is built.
@@ -672,6 +825,11 @@ impl ColumnPart {
 
     /// The rows of `next` after this part's.
     fn append(&mut self, next: ColumnPart) {
+        if self.is_empty() && matches!(next, ColumnPart::Coded { .. }) {
+            // The first part's codes stand as they are.
+            *self = next;
+            return;
+        }
         match (self, next) {
             (ColumnPart::Text(done, _), ColumnPart::Text(more, builder)) => {
                 done.extend(more);
@@ -694,6 +852,12 @@ impl ColumnPart {
             // Parts of one column are built alike.
             _ => unreachable!("a column's parts differ in kind"),
         }
+    }
+
+    /// A coded part without rows (text parts are joined without a pass
+    /// over their rows anyway).
+    fn is_empty(&self) -> bool {
+        matches!(self, ColumnPart::Coded { codes, .. } if codes.is_empty())
     }
 
     fn finish(self, index: usize) -> PolarsResult<CellColumn> {
@@ -1392,6 +1556,14 @@ mod tests {
         })
     }
 
+    /// [`first_row`], but the first row of two cells or more is the header.
+    fn first_wide_row(rows: &[Vec<String>]) -> Option<HeaderFound> {
+        let row = rows.iter().position(|r| r.len() > 1)?;
+        let mut found = first_row(&rows[row..])?;
+        found.row = row;
+        Some(found)
+    }
+
     /// Header, row lines, row cells and set-aside lines (with problems).
     type Gathered = (
         Vec<String>,
@@ -1532,12 +1704,13 @@ mod tests {
         let (mut reader, _) =
             BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
         reader.max_bytes = 300 << 10;
+        let mut builder = reader.builder();
         let mut lines = Vec::new();
         let error = loop {
-            match reader.next_scanned() {
-                Ok(Some(block)) => lines.extend(block.scan.records.iter().map(|r| r.line)),
+            match reader.next_block() {
+                Ok(Some(block)) => lines.extend(builder.build(block).unwrap().lines),
                 Ok(None) => panic!("the file was read to its end"),
-                Err(e) => break e,
+                Err(e) => break builder.located(e),
             }
         };
         assert!(
@@ -1854,35 +2027,76 @@ mod tests {
     }
 
     #[test]
+    fn blocks_split_in_parts_and_tiles_read_as_one_part() {
+        // Random files of lines that test the part and tile boundaries:
+        // quoted cells over lines, stray and unclosed quotes, title and
+        // total rows, blank and ragged records, CRLF.
+        let pool = [
+            "1,x",
+            "2,\"a\nb\"",
+            "3,\"a\nb\nc\"",
+            "4,\"unclosed",
+            "\"",
+            "合计,5",
+            ",",
+            "",
+            "6,y,z",
+            "标题",
+            "7,\"q\"\"r\"",
+            "8,欠\"薪",
+            "9,\"w\"x\ny\"",
+            "10,z\r",
+            "11,\"a,b\"",
+        ];
+        for seed in 0..200 {
+            let mut pick = below(seed + 1);
+            let mut text = String::new();
+            // Sometimes more title rows than the block's first half.
+            let titles = [0, 1, 8][pick(3)];
+            for _ in 0..titles {
+                text.push_str(pool[9]);
+                text.push('\n');
+            }
+            text.push_str("a,b\n");
+            for _ in 0..pick(60) {
+                text.push_str(pool[pick(pool.len())]);
+                text.push('\n');
+            }
+            if pick(2) == 0 {
+                text.pop();
+            }
+            let read = |n| gather_with(text.as_bytes(), n, &first_wide_row).unwrap();
+            let whole = read(usize::MAX);
+            for n in [1, 5, 16, 40, 200] {
+                assert_eq!(read(n), whole, "seed {seed}, {n} B: {text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn columns_built_in_parts_equal_one_column_at_a_time() {
         // Rows enough for several parts and tiles; texts that first appear
-        // in a later part, and empty cells, in every column.
-        let mut text = String::new();
-        for i in 0..2000 {
+        // in a later part, empty cells in every column, quoted cells, some
+        // over two lines.
+        let mut text = String::from("i,k,n\n");
+        let mut expected: Vec<Vec<Option<String>>> = vec![Vec::new(); 3];
+        let rows = 15_000;
+        for i in 0..rows {
             let id = if i % 9 == 0 {
                 String::new()
             } else {
                 format!("id{i}")
             };
-            let kind = if i % 11 == 0 {
-                String::new()
-            } else {
-                format!("k{}", (i * i) % 37)
+            let kind = match i % 11 {
+                0 => String::new(),
+                5 => format!("k{}\nmore", (i * i) % 37),
+                _ => format!("k{}", (i * i) % 37),
             };
-            text.push_str(&format!("{id},\"{kind}\",{}\n", 2000 - i));
+            text.push_str(&format!("{id},\"{kind}\",{}\n", rows - i));
+            for (column, cell) in [id, kind, (rows - i).to_string()].into_iter().enumerate() {
+                expected[column].push((!cell.is_empty()).then_some(cell));
+            }
         }
-        let scan = scan(text.as_bytes(), 1, true, b',', b'\n', Some(3));
-        let rows: Vec<(usize, usize)> = scan
-            .records
-            .iter()
-            .map(|r| (r.cells().start, r.cells().len()))
-            .collect();
-        let roles = [CellRole::Id, CellRole::Text, CellRole::Text];
-        let cell = |row: usize, i: usize| {
-            let c = scan.cells[rows[row].0 + i];
-            let v = csv_line::cell_text(c.raw(&text), c.quoted()).into_owned();
-            (!v.is_empty()).then_some(v)
-        };
         let values = |column: &CellColumn| -> Vec<Option<String>> {
             match column {
                 CellColumn::Text(ca) => ca.iter().map(|v| v.map(str::to_string)).collect(),
@@ -1893,24 +2107,52 @@ mod tests {
                 CellColumn::Plain(cells) => cells.clone(),
             }
         };
-        for parts in [1, 2, 3, 8] {
-            let built = build_columns(&text, &scan.cells, &rows, &roles, 3, parts).unwrap();
-            for (i, column) in built.iter().enumerate() {
-                let expected: Vec<Option<String>> = (0..rows.len()).map(|r| cell(r, i)).collect();
-                assert_eq!(values(column), expected, "column {i}, {parts} parts");
-                if let CellColumn::Coded { dictionary, .. } = column {
-                    // Each text once, in the order first seen.
-                    let mut first_seen: Vec<String> = Vec::new();
-                    for v in expected.into_iter().flatten() {
-                        if !first_seen.contains(&v) {
-                            first_seen.push(v);
+        let find: FindHeader = &first_row;
+        for block_bytes in [usize::MAX, 20_000, 3000, 300, 64] {
+            let opts = TextOptions {
+                forced: None,
+                block_bytes,
+                find_header: find,
+            };
+            let source = Box::new(std::io::Cursor::new(text.clone().into_bytes()));
+            let (mut reader, _) = BlockReader::open(source, &opts).unwrap();
+            let mut builder = reader.builder();
+            let mut read: Vec<Vec<Option<String>>> = vec![Vec::new(); 3];
+            let mut lines = Vec::new();
+            while let Some(block) = reader.next_block().unwrap() {
+                let split = builder.split_block(block).unwrap();
+                assert!(split.rejects.is_empty());
+                lines.extend(split.lines);
+                for (i, column) in split.columns.iter().enumerate() {
+                    let block_values = values(column);
+                    if let CellColumn::Coded { dictionary, .. } = column {
+                        // Each text once, in the order first seen.
+                        let mut first_seen: Vec<String> = Vec::new();
+                        for v in block_values.iter().flatten() {
+                            if !first_seen.contains(v) {
+                                first_seen.push(v.clone());
+                            }
                         }
+                        assert_eq!(dictionary, &first_seen, "column {i}, {block_bytes} B");
                     }
-                    assert_eq!(dictionary, &first_seen, "column {i}, {parts} parts");
+                    read[i].extend(block_values);
+                }
+                if block_bytes == usize::MAX {
+                    assert!(matches!(split.columns[0], CellColumn::Text(_)));
+                    assert!(matches!(split.columns[1], CellColumn::Coded { .. }));
                 }
             }
-            assert!(matches!(built[0], CellColumn::Text(_)));
-            assert!(matches!(built[1], CellColumn::Coded { .. }));
+            assert_eq!(read, expected, "blocks of {block_bytes} bytes");
+            // Rows over two lines push the later rows down.
+            let mut line = 2;
+            let expected_lines: Vec<u32> = (0..rows)
+                .map(|i| {
+                    let at = line;
+                    line += if i % 11 == 5 { 2 } else { 1 };
+                    at
+                })
+                .collect();
+            assert_eq!(lines, expected_lines, "blocks of {block_bytes} bytes");
         }
     }
 }
