@@ -205,6 +205,9 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
         (Some(a), Some(z)) if a.is_ascii_digit() && z.is_ascii_digit() => raw,
         _ => raw.trim(),
     };
+    if let Some(v) = short_decimal(plain.as_bytes()) {
+        return Some(v);
+    }
     if !plain.is_empty()
         && plain
             .bytes()
@@ -213,6 +216,39 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
         return plain.parse::<f64>().ok().filter(|v| v.is_finite());
     }
     parse_decimal_in_full(raw)
+}
+
+/// Digits with at most one point and at most 15 digits in all (`104855`,
+/// `13872.78`), read without the general parser: the digits as a whole
+/// number `m` and `k` digits after the point give `m / 10^k`, one division
+/// of two numbers a double holds exactly (`m < 2^53`, `10^k` for `k ≤ 22`),
+/// so correctly rounded: the double the general parser gives (Clinger's
+/// fast path). `None` for anything else.
+fn short_decimal(bytes: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut digits = 0usize;
+    let mut whole: u64 = 0;
+    let mut point = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                digits += 1;
+                whole = whole * 10 + u64::from(b - b'0');
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let after_point = point.map_or(0, |p| bytes.len() - p - 1);
+    Some(whole as f64 / POWERS[after_point])
 }
 
 /// [`parse_decimal`] for any text: width folded, currency signs and
@@ -725,6 +761,51 @@ mod tests {
             assert_eq!(
                 parse_decimal(text).map(f64::to_bits),
                 parse_decimal_in_full(text).map(f64::to_bits),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_decimals_are_the_doubles_the_general_parser_gives() {
+        // Reference: Rust's correctly rounded `f64::from_str`, on random
+        // digit strings with and without a point, up to 20 digits.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut shown = 0;
+        for _ in 0..200_000 {
+            let len = 1 + next(20) as usize;
+            let mut text: String = (0..len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if next(3) > 0 {
+                let at = next(len as u64 + 1) as usize;
+                text.insert(at, '.');
+            }
+            let fast = short_decimal(text.as_bytes());
+            if let Some(v) = fast {
+                shown += 1;
+                assert_eq!(Some(v.to_bits()), text.parse::<f64>().ok().map(f64::to_bits), "{text}");
+            }
+            assert_eq!(
+                parse_decimal(&text).map(f64::to_bits),
+                text.parse::<f64>().ok().filter(|v| v.is_finite()).map(f64::to_bits),
+                "{text}"
+            );
+        }
+        assert!(shown > 100_000, "{shown}");
+        for text in [".", "", "1.2.3", "-5", "+5", "1e5", " 5", "0.1", "9007199254740993"] {
+            assert_eq!(
+                short_decimal(text.as_bytes()).map(f64::to_bits),
+                match text {
+                    "0.1" => Some(0.1f64.to_bits()),
+                    _ => None,
+                },
                 "{text:?}"
             );
         }
