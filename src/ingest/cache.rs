@@ -216,6 +216,10 @@ fn format_of(code: &str) -> Option<SourceFormat> {
     }
 }
 
+/// The column of an entry's rows file that holds the rows' sorted id
+/// hashes ([`super::merge::sorted_id_hashes`]).
+const SORTED_IDS: &str = "__sorted_id_hashes";
+
 fn ipc_path(dir: &Path, key: &str, i: usize) -> PathBuf {
     dir.join(format!("{key}.{i}.ipc"))
 }
@@ -237,9 +241,10 @@ pub(super) fn lookup(dir: &Path, key: &str, shown: &str) -> Option<Vec<SourceRow
         // SAFETY: entry files are written whole under a temporary name and
         // renamed into place, and never written again; `cache clear`
         // unlinks them, which leaves a mapping valid.
-        let stored = unsafe { IpcReader::new(file).memory_mapped(Some(path)) }
+        let mut stored = unsafe { IpcReader::new(file).memory_mapped(Some(path)) }
             .finish()
             .ok()?;
+        let sorted_ids = stored.drop_in_place(SORTED_IDS).ok()?.u64().ok()?.clone();
         let accepted = CategoryIds::restore(stored, &s.categorical, &s.categories)?;
         let kind = kind_of(&s.kind)?;
         let source = format!("{shown}{}", s.sheet);
@@ -270,6 +275,7 @@ pub(super) fn lookup(dir: &Path, key: &str, shown: &str) -> Option<Vec<SourceRow
             kind,
             account,
             accepted,
+            sorted_ids,
             rejects,
         });
     }
@@ -296,6 +302,16 @@ pub(super) fn store(
     };
     for (i, s) in sources.iter().enumerate() {
         let (mut frame, ids) = CategoryIds::take(&s.accepted).map_err(io)?;
+        // The sorted id hashes ride along as one more column (as long as
+        // the rows, though not one per row).
+        frame
+            .with_column(
+                s.sorted_ids
+                    .clone()
+                    .with_name(SORTED_IDS.into())
+                    .into_column(),
+            )
+            .map_err(io)?;
         // Streamed to an owner-only temporary file and renamed into place,
         // not encoded whole into memory first (that copy added 0.6 GB to
         // the peak on 5M rows).

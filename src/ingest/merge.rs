@@ -7,7 +7,8 @@
 //! file each row came from.
 
 use polars::prelude::*;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::schema::LogKind;
 
@@ -64,9 +65,113 @@ fn closed_expr(kind: LogKind) -> Expr {
     }
 }
 
+/// The hash a missing id is given (ids are required, so none is missing
+/// in checked rows).
+const MISSING_ID_HASH: u64 = 0;
+
+/// A 64-bit hash of each id: xxh3 without a seed, the same in every run,
+/// so that the hashes a cache entry keeps serve later runs.
+fn id_hashes(ids: &Column) -> PolarsResult<Vec<u64>> {
+    let ids = ids.cast(&DataType::String)?;
+    let ids = ids.str()?;
+    // A piece of the column (a block of the file) per task, on all cores.
+    let mut hashes = vec![0u64; ids.len()];
+    let mut rest = hashes.as_mut_slice();
+    let mut tasks = Vec::new();
+    for piece in ids.downcast_iter() {
+        let (out, after) = rest.split_at_mut(piece.len());
+        tasks.push((piece, out));
+        rest = after;
+    }
+    tasks.into_par_iter().for_each(|(piece, out)| {
+        for (hash, id) in out.iter_mut().zip(piece.iter()) {
+            *hash = id.map_or(MISSING_ID_HASH, |id| xxh3_64(id.as_bytes()));
+        }
+    });
+    Ok(hashes)
+}
+
+/// The hashes of one file's ids, sorted: equal ids (within the file and,
+/// merged with other files' hashes, across files) are side by side. Made
+/// once when a file is read and kept with its checked rows in the cache, so
+/// that a warm run does not hash and sort them again.
+pub fn sorted_id_hashes(kind: LogKind, rows: &DataFrame) -> PolarsResult<UInt64Chunked> {
+    let mut hashes = id_hashes(rows.column(kind.id_column())?)?;
+    hashes.par_sort_unstable();
+    Ok(UInt64Chunked::from_vec("".into(), hashes))
+}
+
+/// The hashes that occur more than once in the files' sorted hashes,
+/// ascending and each once.
+fn repeated_hashes(files: &[UInt64Chunked]) -> Vec<u64> {
+    // A file's hashes come in pieces (a cache entry keeps them as its rows'
+    // record batches): one ascending run over its pieces in order.
+    fn pieces(f: &UInt64Chunked) -> Vec<&[u64]> {
+        f.downcast_iter().map(|a| a.values().as_slice()).collect()
+    }
+    match files {
+        [] => Vec::new(),
+        // One file (the common case): its own sorted hashes, not copied.
+        [one] => repeats_in(&pieces(one)),
+        many => {
+            // Several: merged two at a time, each round one pass over all.
+            let mut runs: Vec<Vec<u64>> = many.iter().map(|f| pieces(f).concat()).collect();
+            while runs.len() > 1 {
+                let mut next = Vec::with_capacity(runs.len().div_ceil(2));
+                let mut pairs = runs.into_iter();
+                while let Some(a) = pairs.next() {
+                    next.push(match pairs.next() {
+                        Some(b) => merge_sorted(&a, &b),
+                        None => a,
+                    });
+                }
+                runs = next;
+            }
+            repeats_in(&[&runs[0]])
+        }
+    }
+}
+
+/// The values that occur more than once in an ascending run (given in
+/// pieces), each once.
+fn repeats_in(pieces: &[&[u64]]) -> Vec<u64> {
+    let mut repeated = Vec::new();
+    let mut previous = None;
+    for &hash in pieces.iter().copied().flatten() {
+        if previous == Some(hash) && repeated.last() != Some(&hash) {
+            repeated.push(hash);
+        }
+        previous = Some(hash);
+    }
+    repeated
+}
+
+/// Two ascending runs as one.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// Merges the checked rows of several files of one kind. `files[i]` holds
 /// file i's accepted rows; extra columns may differ between files.
-pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged> {
+/// `sorted_ids[i]` is [`sorted_id_hashes`] of file i.
+pub fn merge_files(
+    kind: LogKind,
+    files: Vec<DataFrame>,
+    sorted_ids: &[UInt64Chunked],
+) -> PolarsResult<Merged> {
     let n_files = files.len();
     let frames = align_columns(files)?;
     let mut lazy: Vec<LazyFrame> = Vec::new();
@@ -85,30 +190,16 @@ pub fn merge_files(kind: LogKind, files: Vec<DataFrame>) -> PolarsResult<Merged>
     let all = concat(lazy, UnionArgs::default())?.collect()?;
 
     let id = kind.id_column();
-    // Ids that repeat, found by a 64-bit hash of each id: sorting the
-    // hashes puts equal ones side by side, which needs far less memory
-    // than a hash map of 5 million ids (and one vector of them at a time).
-    // Equal hashes of different ids only make extra candidates: the walk
-    // below compares the ids themselves.
-    // One random state for both hashings: each new one has its own seed.
-    let state = PlSeedableRandomStateQuality::default();
-    let hash_ids = |hashes: &mut Vec<u64>| all.column(id)?.vec_hash(state.clone(), hashes);
-    let mut sorted = Vec::with_capacity(all.height());
-    hash_ids(&mut sorted)?;
-    sorted.par_sort_unstable();
-    let mut repeated: Vec<u64> = sorted
-        .windows(2)
-        .filter(|pair| pair[0] == pair[1])
-        .map(|pair| pair[0])
-        .collect();
-    drop(sorted);
-    repeated.dedup();
+    // Ids that repeat, found by a 64-bit hash of each id: sorted hashes
+    // put equal ones side by side, which needs far less memory than a hash
+    // map of 5 million ids. Equal hashes of different ids only make extra
+    // candidates: the walk below compares the ids themselves.
+    let repeated = repeated_hashes(sorted_ids);
     let (all, repeated) = if repeated.is_empty() {
         // The common case: every id once, nothing to compare.
         (all, None)
     } else {
-        let mut hashes = Vec::with_capacity(all.height());
-        hash_ids(&mut hashes)?;
+        let hashes = id_hashes(all.column(id)?)?;
         let candidates: BooleanChunked = hashes
             .iter()
             .map(|h| repeated.binary_search(h).is_ok())
@@ -228,6 +319,43 @@ fn align_columns(files: Vec<DataFrame>) -> PolarsResult<Vec<DataFrame>> {
 mod tests {
     use super::*;
     use MergeFate::*;
+
+    #[test]
+    fn repeated_hashes_are_those_seen_twice_within_or_across_files() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for round in 0..300 {
+            let files: Vec<UInt64Chunked> = (0..1 + next(4))
+                .map(|_| {
+                    let mut hashes: Vec<u64> = (0..next(40)).map(|_| next(60)).collect();
+                    hashes.sort_unstable();
+                    // In one to three pieces, as a cache entry gives them back.
+                    let cut = next(hashes.len() as u64 + 1) as usize;
+                    let mut file = UInt64Chunked::from_vec("".into(), hashes[..cut].to_vec());
+                    file.append(&UInt64Chunked::from_vec("".into(), hashes[cut..].to_vec()))
+                        .unwrap();
+                    file
+                })
+                .collect();
+            let mut seen = std::collections::BTreeMap::<u64, usize>::new();
+            for file in &files {
+                for h in file.into_no_null_iter() {
+                    *seen.entry(h).or_default() += 1;
+                }
+            }
+            let expected: Vec<u64> = seen
+                .into_iter()
+                .filter(|&(_, n)| n > 1)
+                .map(|(h, _)| h)
+                .collect();
+            assert_eq!(repeated_hashes(&files), expected, "round {round}");
+        }
+    }
 
     #[test]
     fn identical_copy_is_a_duplicate_and_the_first_is_kept() {

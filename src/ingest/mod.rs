@@ -181,6 +181,8 @@ struct SourceRows {
     kind: LogKind,
     account: FileAccount,
     accepted: DataFrame,
+    /// [`merge::sorted_id_hashes`] of the accepted rows.
+    sorted_ids: UInt64Chunked,
     rejects: Vec<Reject>,
 }
 
@@ -232,15 +234,17 @@ pub fn load(inputs: &Inputs, opts: &LoadOptions) -> Result<Logs, LoadError> {
         };
         let first_account = files.len();
         let mut accepted = Vec::new();
+        let mut sorted_ids = Vec::new();
         for source in read.iter_mut().filter(|s| s.kind == kind) {
             files.push(source.account.clone());
             rejects.append(&mut source.rejects);
             accepted.push(std::mem::take(&mut source.accepted));
+            sorted_ids.push(std::mem::take(&mut source.sorted_ids));
         }
         let merged = if accepted.is_empty() {
             empty_logs(kind, opts.regions).map_err(merge_error)?
         } else {
-            let merged = merge::merge_files(kind, accepted).map_err(merge_error)?;
+            let merged = merge::merge_files(kind, accepted, &sorted_ids).map_err(merge_error)?;
             for (i, c) in merged.counts.iter().enumerate() {
                 let account = &mut files[first_account + i];
                 account.accepted = c.accepted;
@@ -541,10 +545,12 @@ fn read_source(
         superseded: 0,
         rejected: rejects.len(),
     };
+    let sorted_ids = merge::sorted_id_hashes(kind, &accepted)?;
     Ok(SourceRows {
         kind,
         account,
         accepted,
+        sorted_ids,
         rejects,
     })
 }

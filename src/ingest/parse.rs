@@ -790,16 +790,33 @@ mod tests {
             let fast = short_decimal(text.as_bytes());
             if let Some(v) = fast {
                 shown += 1;
-                assert_eq!(Some(v.to_bits()), text.parse::<f64>().ok().map(f64::to_bits), "{text}");
+                assert_eq!(
+                    Some(v.to_bits()),
+                    text.parse::<f64>().ok().map(f64::to_bits),
+                    "{text}"
+                );
             }
             assert_eq!(
                 parse_decimal(&text).map(f64::to_bits),
-                text.parse::<f64>().ok().filter(|v| v.is_finite()).map(f64::to_bits),
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(f64::to_bits),
                 "{text}"
             );
         }
         assert!(shown > 100_000, "{shown}");
-        for text in [".", "", "1.2.3", "-5", "+5", "1e5", " 5", "0.1", "9007199254740993"] {
+        for text in [
+            ".",
+            "",
+            "1.2.3",
+            "-5",
+            "+5",
+            "1e5",
+            " 5",
+            "0.1",
+            "9007199254740993",
+        ] {
             assert_eq!(
                 short_decimal(text.as_bytes()).map(f64::to_bits),
                 match text {
