@@ -1534,6 +1534,7 @@ mod tests {
     use super::*;
     use crate::Lang;
     use crate::messages::Message;
+    use crate::testing::below;
 
     /// The first row is the header; even columns plain, odd ones coded, so
     /// every test reads both ways.
@@ -1804,17 +1805,6 @@ mod tests {
         let (header, lines, _, _) = read("a,b\n");
         assert!(lines.is_empty());
         assert_eq!(header, vec!["a", "b"]);
-    }
-
-    /// A seeded xorshift: each call a number below the one given.
-    fn below(seed: u64) -> impl FnMut(usize) -> usize {
-        let mut state = seed;
-        move |n| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        }
     }
 
     #[test]

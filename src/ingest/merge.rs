@@ -322,20 +322,14 @@ mod tests {
 
     #[test]
     fn repeated_hashes_are_those_seen_twice_within_or_across_files() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::testing::below(0x2545_F491_4F6C_DD1D);
         for round in 0..300 {
             let files: Vec<UInt64Chunked> = (0..1 + next(4))
                 .map(|_| {
-                    let mut hashes: Vec<u64> = (0..next(40)).map(|_| next(60)).collect();
+                    let mut hashes: Vec<u64> = (0..next(40)).map(|_| next(60) as u64).collect();
                     hashes.sort_unstable();
-                    // In one to three pieces, as a cache entry gives them back.
-                    let cut = next(hashes.len() as u64 + 1) as usize;
+                    // In two pieces (one may be empty), as a cache entry gives them back.
+                    let cut = next(hashes.len() + 1);
                     let mut file = UInt64Chunked::from_vec("".into(), hashes[..cut].to_vec());
                     file.append(&UInt64Chunked::from_vec("".into(), hashes[cut..].to_vec()))
                         .unwrap();

@@ -770,21 +770,15 @@ mod tests {
     fn short_decimals_are_the_doubles_the_general_parser_gives() {
         // Reference: Rust's correctly rounded `f64::from_str`, on random
         // digit strings with and without a point, up to 20 digits.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::testing::below(0x9E37_79B9_7F4A_7C15);
         let mut shown = 0;
         for _ in 0..200_000 {
-            let len = 1 + next(20) as usize;
+            let len = 1 + next(20);
             let mut text: String = (0..len)
                 .map(|_| char::from(b'0' + next(10) as u8))
                 .collect();
             if next(3) > 0 {
-                let at = next(len as u64 + 1) as usize;
+                let at = next(len + 1);
                 text.insert(at, '.');
             }
             let fast = short_decimal(text.as_bytes());
