@@ -44,14 +44,16 @@ use super::schema::LogKind;
 use crate::csv_line::{self, is_blank};
 use polars_arrow::bitmap::Bitmap;
 
-/// Bytes read and checked at once. A block holds whole records, so a file
-/// of any size is read with memory for two blocks (one read while one is
-/// checked).
+/// Bytes read and checked at once. A block holds whole lines (and, in
+/// front, the start of a record the block before ended inside), so a file
+/// of any size is read with memory for a few blocks (one read, one split,
+/// one checked).
 pub const BLOCK_BYTES: usize = 32 << 20;
 
-/// A block's bytes at most, a record's too. Its text, decoded, is at most
-/// 3× as long (an undecodable byte becomes a 3-byte U+FFFD): 1.5 GiB, so
-/// cell offsets fit in 31 bits ([`CellSpan`]).
+/// A line's bytes at most, a record's too. A block's text, decoded, is at
+/// most 3× as long (an undecodable byte becomes a 3-byte U+FFFD): 1.5 GiB
+/// with a record of the limit in front, so cell offsets fit in 31 bits
+/// ([`CellSpan`]).
 pub const MAX_BLOCK_BYTES: usize = 512 << 20;
 
 /// Room reserved ahead for a block at most (tests read whole files as one
@@ -356,7 +358,6 @@ impl BlockReader {
 
     /// The stage that splits this file's blocks and builds their columns.
     fn builder(&self) -> BlockBuilder {
-        let small = self.block_bytes.min(TILE_BYTES);
         BlockBuilder {
             format: self.format(),
             header: self.header.clone(),
@@ -366,9 +367,13 @@ impl BlockReader {
             delimiter: self.delimiter,
             newline: self.newline,
             header_line: self.header_line,
-            parts: rayon::current_num_threads(),
-            tile_bytes: small,
+            // Two parts at least, so that a machine of one core splits
+            // the way the others do (and its tests see parts joined).
+            parts: rayon::current_num_threads().max(2),
+            tile_bytes: self.block_bytes.min(TILE_BYTES),
             min_part_bytes: self.block_bytes.min(MIN_PART_BYTES),
+            max_record_bytes: self.max_bytes,
+            bytes_per_row: 64,
             next_line: 1,
             unfinished: String::new(),
             unfinished_had_errors: false,
@@ -456,10 +461,6 @@ impl BlockReader {
 /// back from memory for each).
 const TILE_BYTES: usize = 64 << 10;
 
-/// A block's text at most, as split: cell offsets take 31 bits
-/// ([`CellSpan`]).
-const MAX_SPLIT_BYTES: usize = (1 << 31) - 1;
-
 /// A block smaller than this is split on one thread.
 const MIN_PART_BYTES: usize = 1 << 20;
 
@@ -478,15 +479,21 @@ struct BlockBuilder {
     newline: u8,
     header_line: u32,
     parts: usize,
-    /// [`TILE_BYTES`] and [`MIN_PART_BYTES`], smaller when blocks are
-    /// (tests read in blocks of a few bytes).
+    /// [`TILE_BYTES`], smaller when blocks are (tests read in blocks of a
+    /// few bytes).
     tile_bytes: usize,
+    /// [`MIN_PART_BYTES`], smaller when blocks are.
     min_part_bytes: usize,
+    /// [`MAX_BLOCK_BYTES`] (smaller in tests).
+    max_record_bytes: usize,
+    /// The last block's bytes per row, to size the next one's columns.
+    bytes_per_row: usize,
     /// The line where the next block's first record starts.
     next_line: u32,
     /// The start of a record the last block ended inside (a quoted cell
     /// open at its end): the next block is read after it.
     unfinished: String,
+    /// Bytes of `unfinished` were not valid in the file's encoding.
     unfinished_had_errors: bool,
 }
 
@@ -552,11 +559,6 @@ impl BlockBuilder {
             text.push_str(&block.text);
             (text, block.had_errors || self.unfinished_had_errors)
         };
-        if text.len() > MAX_SPLIT_BYTES {
-            return Err(ReadError::RecordTooLong {
-                line: self.next_line,
-            });
-        }
         let at_eof = block.at_eof;
         let guessed = self.part_starts(&text);
         let split = |(k, &start): (usize, &usize)| {
@@ -583,18 +585,25 @@ impl BlockBuilder {
         let last = parts.len() - 1;
         let end = parts[last].end;
         self.unfinished = text[end..].to_string();
-        self.unfinished_had_errors = had_errors;
+        // Replaced bytes in the record carried over make the next block's
+        // text one with errors, as decoding them with that block would.
+        self.unfinished_had_errors = had_errors && self.unfinished.contains('\u{FFFD}');
+        if self.unfinished.len() > self.max_record_bytes {
+            return Err(ReadError::RecordTooLong {
+                line: self.next_line,
+            });
+        }
 
         let mut lines = Vec::new();
         let mut spans = Vec::new();
-        let mut structural_rejects = Vec::new();
+        let mut rejects = Vec::new();
         let mut columns: Vec<ColumnPart> =
             self.plain.iter().map(|&p| ColumnPart::new(p, 0)).collect();
         for (k, part) in parts.into_iter().enumerate() {
             let base = bases[k];
             lines.extend(part.lines.iter().map(|l| l + base));
             spans.extend(part.spans);
-            structural_rejects.extend(part.rejects.into_iter().map(|mut r| {
+            rejects.extend(part.rejects.into_iter().map(|mut r| {
                 r.line += base;
                 r
             }));
@@ -607,11 +616,14 @@ impl BlockBuilder {
             .enumerate()
             .map(|(i, column)| column.finish(i))
             .collect::<PolarsResult<Vec<_>>>()?;
+        if !lines.is_empty() {
+            self.bytes_per_row = (text.len() / lines.len()).max(1);
+        }
         Ok(SplitBlock {
             text,
             lines,
             spans,
-            rejects: structural_rejects,
+            rejects,
             columns,
         })
     }
@@ -658,7 +670,8 @@ impl BlockBuilder {
             columns: self
                 .plain
                 .iter()
-                .map(|&p| ColumnPart::new(p, range.len() / 64))
+                // The last block's rows per byte, and an eighth more.
+                .map(|&p| ColumnPart::new(p, range.len() / self.bytes_per_row * 9 / 8 + 16))
                 .collect(),
             end: range.start,
             next_line: if first { self.next_line } else { 0 },
@@ -1729,6 +1742,40 @@ mod tests {
                 .contains("第 3 行起的一条记录超过 512 MiB")
         );
         assert!(said.text(Lang::En).contains("line 3 runs past 512 MiB"));
+    }
+
+    #[test]
+    fn a_record_of_many_lines_past_the_limit_stops_the_file_with_its_line() {
+        // Line 3 opens a quote that 400 lines of 1,000 bytes do not close:
+        // each line is short, the record is over the 300 KiB limit.
+        let mut bytes = b"a,b\n1,x\n2,\"".to_vec();
+        for _ in 0..400 {
+            bytes.extend(std::iter::repeat_n(b'y', 999));
+            bytes.push(b'\n');
+        }
+        let find: FindHeader = &first_row;
+        let opts = TextOptions {
+            forced: None,
+            block_bytes: 4096,
+            find_header: find,
+        };
+        let (mut reader, _) =
+            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
+        reader.max_bytes = 300 << 10;
+        let mut builder = reader.builder();
+        let error = loop {
+            let block = reader
+                .next_block()
+                .unwrap()
+                .expect("stopped before the end");
+            if let Err(e) = builder.build(block) {
+                break e;
+            }
+        };
+        assert!(
+            matches!(error, ReadError::RecordTooLong { line: 3 }),
+            "{error:?}"
+        );
     }
 
     #[test]

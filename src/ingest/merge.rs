@@ -173,6 +173,10 @@ pub fn merge_files(
     sorted_ids: &[UInt64Chunked],
 ) -> PolarsResult<Merged> {
     let n_files = files.len();
+    polars_ensure!(
+        sorted_ids.len() == n_files,
+        ComputeError: "{} files but id hashes of {}", n_files, sorted_ids.len()
+    );
     let frames = align_columns(files)?;
     let mut lazy: Vec<LazyFrame> = Vec::new();
     for (i, df) in frames.into_iter().enumerate() {
