@@ -29,7 +29,7 @@ use super::{FileAccount, Reject, SourceRows};
 use crate::Lang;
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The most the cache keeps (`DISPUTES_CACHE_MAX_MB` overrides): beyond it
 /// the entries used longest ago are removed. 4 GiB holds a few years of a
@@ -216,6 +216,44 @@ fn format_of(code: &str) -> Option<SourceFormat> {
     }
 }
 
+/// The frame with every column in pieces of its first column's lengths
+/// (the blocks it was read in). A column in other pieces — the hashes,
+/// made whole; a text column built in a piece per thread — is cut and,
+/// where a piece spans two of its own, joined: for text only the 16-byte
+/// views are copied, never the texts, and no column already cut alike is
+/// touched.
+fn align_pieces(frame: DataFrame) -> PolarsResult<DataFrame> {
+    let Some(first) = frame.columns().first() else {
+        return Ok(frame);
+    };
+    let lengths: Vec<usize> = first.as_materialized_series().chunk_lengths().collect();
+    let height = frame.height();
+    let columns = frame
+        .into_columns()
+        .into_iter()
+        .map(|column| {
+            let series = column.take_materialized_series();
+            if series.chunk_lengths().eq(lengths.iter().copied()) {
+                return Ok(series.into_column());
+            }
+            let mut offset = 0;
+            let mut aligned: Option<Series> = None;
+            for &length in &lengths {
+                let piece = series.slice(offset as i64, length).rechunk();
+                offset += length;
+                match &mut aligned {
+                    Some(done) => {
+                        done.append_owned(piece)?;
+                    }
+                    None => aligned = Some(piece),
+                }
+            }
+            Ok(aligned.unwrap_or(series).into_column())
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
+}
+
 /// The column of an entry's rows file that holds the rows' sorted id
 /// hashes ([`super::merge::sorted_id_hashes`]).
 const SORTED_IDS: &str = "__sorted_id_hashes";
@@ -302,16 +340,16 @@ pub(super) fn store(
     };
     for (i, s) in sources.iter().enumerate() {
         let (mut frame, ids) = CategoryIds::take(&s.accepted).map_err(io)?;
+        if frame.schema().contains(SORTED_IDS) {
+            return Err(std::io::Error::other("a column has the cache's own name"));
+        }
         // The sorted id hashes ride along as one more column (as long as
         // the rows, though not one per row).
-        frame
-            .with_column(
-                s.sorted_ids
-                    .clone()
-                    .with_name(SORTED_IDS.into())
-                    .into_column(),
-            )
-            .map_err(io)?;
+        let hashes = s.sorted_ids.clone().with_name(SORTED_IDS.into());
+        frame.with_column(hashes.into_column()).map_err(io)?;
+        // Every column cut where the first (a block's rows) is: the writer
+        // would otherwise copy every column into one piece.
+        let mut frame = align_pieces(frame).map_err(io)?;
         // Streamed to an owner-only temporary file and renamed into place,
         // not encoded whole into memory first (that copy added 0.6 GB to
         // the peak on 5M rows).
@@ -616,6 +654,32 @@ mod tests {
             ),
             "language"
         );
+    }
+
+    #[test]
+    fn columns_are_cut_where_the_first_is_so_that_the_writer_copies_nothing() {
+        // Two blocks of rows; a text column in a piece per thread, and
+        // hashes made whole.
+        let block = |lines: &[u32], texts: [&[&str]; 2]| {
+            let mut text = StringChunked::from_slice("t".into(), texts[0]);
+            text.append(&StringChunked::from_slice("t".into(), texts[1]))
+                .unwrap();
+            let lines = Column::new("line".into(), lines);
+            DataFrame::new(lines.len(), vec![lines, text.into_column()]).unwrap()
+        };
+        let mut rows = block(&[1, 2, 3], [&["a", "a long text over twelve"], &["c"]]);
+        rows.vstack_mut(&block(&[4, 5], [&["d"], &["e a long text again"]]))
+            .unwrap();
+        let hashes = UInt64Chunked::from_vec("h".into(), vec![10, 11, 12, 13, 14]);
+        rows.with_column(hashes.into_column()).unwrap();
+        assert!(rows.should_rechunk());
+        let aligned = align_pieces(rows.clone()).unwrap();
+        assert!(!aligned.should_rechunk(), "the writer copies nothing");
+        for column in aligned.columns() {
+            let lengths: Vec<usize> = column.as_materialized_series().chunk_lengths().collect();
+            assert_eq!(lengths, vec![3, 2], "{}", column.name());
+        }
+        assert!(aligned.equals(&rows), "the same values");
     }
 
     #[test]
