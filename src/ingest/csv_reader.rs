@@ -2063,6 +2063,166 @@ mod tests {
         }
     }
 
+    /// A reader kept simple, for the differential test below: well-formed
+    /// CSV only (a quote opens a cell, `""` is one quote). A record ends at
+    /// the first line break after which its quotes are even; its cells are
+    /// `csv_line::split`'s; the first record is the header.
+    fn reference_read(text: &str) -> Gathered {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut physical: Vec<&str> = text.split('\n').collect();
+        if text.ends_with('\n') {
+            physical.pop();
+        }
+        let mut records: Vec<(u32, String)> = Vec::new();
+        let mut i = 0;
+        while i < physical.len() {
+            let line = i as u32 + 1;
+            let mut record = physical[i].to_string();
+            while record.matches('"').count() % 2 == 1 && i + 1 < physical.len() {
+                i += 1;
+                record.push('\n');
+                record.push_str(physical[i]);
+            }
+            i += 1;
+            let record = record.strip_suffix('\r').unwrap_or(&record).to_string();
+            records.push((line, record));
+        }
+        let header = csv_line::split(&records[0].1, b',');
+        let (mut lines, mut rows, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
+        for (line, record) in &records[1..] {
+            let cells = csv_line::split(record, b',');
+            if cells.iter().all(|c| is_blank(c.as_bytes())) {
+                continue;
+            }
+            if is_total_row(cells.iter().map(String::as_str)) {
+                rejected.push((*line, StructuralProblem::TotalRow));
+            } else if cells.len() != header.len() {
+                let problem = StructuralProblem::Ragged {
+                    cells: cells.len(),
+                    header_cells: header.len(),
+                };
+                rejected.push((*line, problem));
+            } else {
+                lines.push(*line);
+                rows.push(
+                    cells
+                        .into_iter()
+                        .map(|c| (!c.is_empty()).then_some(c))
+                        .collect(),
+                );
+            }
+        }
+        (header, lines, rows, rejected)
+    }
+
+    /// A sample file's text: UTF-8 (a BOM taken off) or GB18030.
+    fn sample_text(name: &str) -> String {
+        let path = format!("{}/sample_data/{name}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(path).unwrap();
+        match String::from_utf8(bytes) {
+            Ok(text) => text.trim_start_matches('\u{feff}').to_string(),
+            Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),
+        }
+    }
+
+    /// `rows` rows of `text` from a seeded place (round again from the
+    /// top when the rows run out), some changed: quoted
+    /// cells with commas and doubled quotes, cells over two lines, CRLF,
+    /// blank, empty, ragged and total records; sometimes no last line break.
+    fn mutate_records(text: &str, seed: u64, rows: usize) -> String {
+        let mut next = below(seed);
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        let width = csv_line::split(header, b',').len();
+        let table: Vec<Vec<String>> = lines.map(|l| csv_line::split(l, b',')).collect();
+        let start = next(table.len().saturating_sub(rows).max(1));
+        let mut out = format!("{header}\n");
+        for row in table.iter().cycle().skip(start).take(rows) {
+            let mut row = row.clone();
+            let j = next(row.len().max(1));
+            let mut ending = "\n";
+            match next(16) {
+                6 => ending = "\r\n",
+                7 => row[j] = format!("{},x\"y", row[j]),
+                8 if row.len() == width => row[j] = format!("{}\nmore", row[j]),
+                9 => out.push('\n'),
+                10 => row = vec![String::new(); width],
+                11 => {
+                    row.pop();
+                }
+                12 => row[0] = "合计".to_string(),
+                13 => out.push_str("   \n"),
+                _ => {}
+            }
+            let cells: Vec<_> = row.iter().map(|c| csv_line::quote(c)).collect();
+            out.push_str(&cells.join(","));
+            out.push_str(ending);
+        }
+        if next(3) == 0 {
+            out.pop();
+        }
+        out
+    }
+
+    #[test]
+    fn the_reader_agrees_with_a_simple_reference_on_the_samples_and_seeded_mutations() {
+        let names = [
+            "hotline_2023-01_2023-07.csv",
+            "hotline_2023-06_2023-12.csv",
+            "mediation_2023-01_2023-07.csv",
+            "mediation_2023-06_2023-12.csv",
+        ];
+        // Total rows, ragged rows, cells over lines, quoted commas and quotes.
+        let mut seen = [0usize; 4];
+        for name in names {
+            // The files as they are (GBK ones too), in blocks of any size.
+            let raw = std::fs::read(format!("{}/sample_data/{name}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+            let text = sample_text(name);
+            let expected = reference_read(&text);
+            assert!(expected.1.len() > 500, "{name}: rows read");
+            for block_bytes in [usize::MAX, 65536, 4096] {
+                assert!(
+                    gather(&raw, block_bytes) == expected,
+                    "{name}, {block_bytes} B"
+                );
+            }
+            // Seeded mutations of 300 rows each, 50 per file; every tenth
+            // of 3,000 rows, more than the first read (the header's 256
+            // KiB), so that small blocks come one after another.
+            for seed in 1..=50 {
+                let rows = if seed % 10 == 0 { 3000 } else { 300 };
+                let mutated = mutate_records(&text, seed, rows);
+                assert!(rows < 3000 || mutated.len() > HEADER_PREFIX_BYTES);
+                let expected = reference_read(&mutated);
+                for (_, problem) in &expected.3 {
+                    match problem {
+                        StructuralProblem::TotalRow => seen[0] += 1,
+                        StructuralProblem::Ragged { .. } => seen[1] += 1,
+                        _ => {}
+                    }
+                }
+                for cell in expected.2.iter().flatten().flatten() {
+                    seen[2] += usize::from(cell.contains('\n'));
+                    seen[3] += usize::from(cell.contains(",x\"y"));
+                }
+                for block_bytes in [usize::MAX, 4096, 512] {
+                    let read = gather(mutated.as_bytes(), block_bytes);
+                    assert!(
+                        read == expected,
+                        "{name}, seed {seed}, {block_bytes} B:\n{mutated}\nread {:?}\nexpected {:?}",
+                        read.3,
+                        expected.3
+                    );
+                }
+            }
+        }
+        assert!(
+            seen.iter().all(|&n| n > 50),
+            "every change was made: {seen:?}"
+        );
+    }
+
     #[test]
     fn blocks_split_in_parts_and_tiles_read_as_one_part() {
         // Random files of lines that test the part and tile boundaries:
