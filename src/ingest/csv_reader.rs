@@ -1703,30 +1703,45 @@ mod tests {
         assert_eq!(lines, vec![2, 4]);
     }
 
+    /// Reads `bytes` in blocks of `block_bytes` with `max_bytes` the limit
+    /// of a record, until the error that stops it: the rows' lines read
+    /// before, and the error.
+    fn read_to_the_error(
+        bytes: Vec<u8>,
+        block_bytes: usize,
+        max_bytes: usize,
+    ) -> (Vec<u32>, ReadError) {
+        let find: FindHeader = &first_row;
+        let opts = TextOptions {
+            forced: None,
+            block_bytes,
+            find_header: find,
+        };
+        let (mut reader, _) =
+            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
+        reader.max_bytes = max_bytes;
+        let mut builder = reader.builder();
+        let mut lines = Vec::new();
+        loop {
+            let block = match reader.next_block() {
+                Ok(Some(block)) => block,
+                Ok(None) => panic!("the file was read to its end"),
+                Err(e) => return (lines, builder.located(e)),
+            };
+            match builder.build(block) {
+                Ok(table) => lines.extend(table.lines),
+                Err(e) => return (lines, e),
+            }
+        }
+    }
+
     #[test]
     fn a_record_past_the_limit_stops_the_file_with_its_line() {
         // Line 3 never ends: no line break in 400,000 bytes (more than the
         // header's first read), with 300 KiB the limit.
         let mut bytes = b"a,b\n1,x\n2,".to_vec();
         bytes.extend(std::iter::repeat_n(b'y', 400_000));
-        let find: FindHeader = &first_row;
-        let opts = TextOptions {
-            forced: None,
-            block_bytes: 64,
-            find_header: find,
-        };
-        let (mut reader, _) =
-            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
-        reader.max_bytes = 300 << 10;
-        let mut builder = reader.builder();
-        let mut lines = Vec::new();
-        let error = loop {
-            match reader.next_block() {
-                Ok(Some(block)) => lines.extend(builder.build(block).unwrap().lines),
-                Ok(None) => panic!("the file was read to its end"),
-                Err(e) => break builder.located(e),
-            }
-        };
+        let (lines, error) = read_to_the_error(bytes, 64, 300 << 10);
         assert!(
             matches!(error, ReadError::RecordTooLong { line: 3 }),
             "{error:?}"
@@ -1753,29 +1768,12 @@ mod tests {
             bytes.extend(std::iter::repeat_n(b'y', 999));
             bytes.push(b'\n');
         }
-        let find: FindHeader = &first_row;
-        let opts = TextOptions {
-            forced: None,
-            block_bytes: 4096,
-            find_header: find,
-        };
-        let (mut reader, _) =
-            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
-        reader.max_bytes = 300 << 10;
-        let mut builder = reader.builder();
-        let error = loop {
-            let block = reader
-                .next_block()
-                .unwrap()
-                .expect("stopped before the end");
-            if let Err(e) = builder.build(block) {
-                break e;
-            }
-        };
+        let (lines, error) = read_to_the_error(bytes, 4096, 300 << 10);
         assert!(
             matches!(error, ReadError::RecordTooLong { line: 3 }),
             "{error:?}"
         );
+        assert!(lines.contains(&2));
     }
 
     #[test]
