@@ -357,13 +357,7 @@ mod tests {
 
     #[test]
     fn first_ids_are_the_sorted_list_cut_after_the_listed_count() {
-        let mut state = 17u64;
-        let mut below = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut below = crate::testing::below(17);
         for n in [0, 1, LISTED_IDS - 1, LISTED_IDS, LISTED_IDS + 1, 1000] {
             // Ids drawn from a small range repeat, as copied cases do.
             let ids: Vec<String> = (0..n).map(|_| format!("TJ-{:04}", below(700))).collect();
