@@ -243,6 +243,12 @@ impl<'a> SpecColumn<'a> {
             let typed = Column::new(spec.name.into(), &values);
             let blank = vec![false; rows];
             (keys, Facts::Number(values), typed, blank)
+        } else if spec.ty == ColumnType::Amount && cells.dtype() == &DataType::String {
+            // Amounts in other forms, nearly a value per row: each parsed
+            // where it stands, in one pass, as `parse_keys` would.
+            let (keys, values, blank) = plain_amounts(cells.str()?);
+            let typed = Column::new(spec.name.into(), &values);
+            (keys, Facts::Number(values), typed, blank)
         } else {
             let (keys, texts) = keys_and_texts(raw, &cells, cell)?;
             let (facts, typed) = parse_keys(&texts, spec, regions)?;
@@ -487,6 +493,29 @@ fn keys_and_texts<'r>(
     })
 }
 
+/// A plain-text amount column's keys (the k-th non-empty cell is key k,
+/// an empty one the key after them), each key's amount (one more, null, for
+/// empty cells) and whether its text is blank: [`keys_and_texts`] and
+/// [`parse_keys`] in one pass, without a list of the texts.
+fn plain_amounts(cells: &StringChunked) -> (Vec<u32>, Vec<Option<f64>>, Vec<bool>) {
+    let none = (cells.len() - cells.null_count()) as u32;
+    let mut keys = Vec::with_capacity(cells.len());
+    let mut values = Vec::with_capacity(none as usize + 1);
+    let mut blank = Vec::with_capacity(none as usize);
+    for cell in cells.iter() {
+        match cell {
+            Some(text) => {
+                keys.push(values.len() as u32);
+                values.push(parse::parse_decimal(text));
+                blank.push(is_blank_text(text));
+            }
+            None => keys.push(none),
+        }
+    }
+    values.push(None);
+    (keys, values, blank)
+}
+
 /// A cell of spaces only is as empty as an empty one.
 fn is_blank_text(text: &str) -> bool {
     match text.as_bytes().first() {
@@ -499,13 +528,25 @@ fn is_blank_text(text: &str) -> bool {
 /// An id column as the rules and the checked frame read it.
 fn checked_ids(cells: &StringChunked) -> Ids {
     // Ids are compared after width folding (`TJ-FW-１２` is `TJ-FW-12`)
-    // and trimming; most need neither and are kept as they are.
-    let needs_work = |id: &str| !id.is_ascii() || id.trim().len() != id.len() || id.is_empty();
-    let ids = if cells.iter().flatten().any(needs_work) {
+    // and trimming; most need neither and are kept as they are, their
+    // shapes told in the same pass.
+    let mut shape = Vec::with_capacity(cells.len());
+    let mut plain = true;
+    for id in cells.iter() {
+        match id {
+            Some(id) if plain && needs_folding(id) => plain = false,
+            Some(id) if plain => shape.push(id_shape(id.as_bytes())),
+            None => shape.push(IdShape::Missing),
+            Some(_) => {}
+        }
+    }
+    let ids = if plain {
+        cells.clone()
+    } else {
         let mut folded = StringChunkedBuilder::new(cells.name().clone(), cells.len());
         for id in cells.iter() {
             match id {
-                Some(id) if needs_work(id) => {
+                Some(id) if needs_folding(id) => {
                     let id: String = id.chars().map(crate::regions::fold_full_width).collect();
                     let id = id.trim();
                     folded.append_option((!id.is_empty()).then_some(id));
@@ -513,29 +554,45 @@ fn checked_ids(cells: &StringChunked) -> Ids {
                 id => folded.append_option(id),
             }
         }
-        folded.finish()
-    } else {
-        cells.clone()
+        let folded = folded.finish();
+        shape.clear();
+        shape.extend(
+            folded
+                .iter()
+                .map(|id| id.map_or(IdShape::Missing, |id| id_shape(id.as_bytes()))),
+        );
+        folded
     };
-    let shape: Vec<IdShape> = ids
-        .iter()
-        .map(|id| match id.map(str::as_bytes) {
-            None => IdShape::Missing,
-            Some(id) if is_mangled_id(id) => IdShape::Mangled,
-            Some(id) if is_round_id(id) => IdShape::Round,
-            Some(_) => IdShape::Other,
-        })
-        .collect();
-    let round = shape.iter().filter(|&&s| s == IdShape::Round).count();
-    // Mangled ids are not round, so they count among the others.
-    let other = shape
-        .iter()
-        .filter(|&&s| s == IdShape::Other || s == IdShape::Mangled)
-        .count();
+    let (mut round, mut other) = (0, 0);
+    for s in &shape {
+        match s {
+            IdShape::Round => round += 1,
+            // Mangled ids are not round, so they count among the others.
+            IdShape::Other | IdShape::Mangled => other += 1,
+            IdShape::Missing => {}
+        }
+    }
     Ids {
         ids,
         shape,
         resaved: round > 0 && other > round,
+    }
+}
+
+/// Whether an id needs width folding or trimming (or is empty) before it
+/// is compared: an ASCII id is told by its ends, as `trim` tells it.
+fn needs_folding(id: &str) -> bool {
+    let is_space = |b: Option<&u8>| b.is_none_or(|&b| (b as char).is_whitespace());
+    !id.is_ascii() || is_space(id.as_bytes().first()) || is_space(id.as_bytes().last())
+}
+
+fn id_shape(id: &[u8]) -> IdShape {
+    if is_mangled_id(id) {
+        IdShape::Mangled
+    } else if is_round_id(id) {
+        IdShape::Round
+    } else {
+        IdShape::Other
     }
 }
 
@@ -1301,6 +1358,21 @@ mod tests {
             "0",
         ] {
             assert_eq!(is_blank_text(text), text.trim().is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ids_need_folding_when_trimming_or_width_would_change_them() {
+        // Every ASCII byte at either end or alone, and some wider texts.
+        let mut ids: Vec<String> = vec![String::new(), "TJ-１２".into(), "\u{3000}TJ".into()];
+        for b in 0u8..128 {
+            let c = b as char;
+            ids.extend([format!("{c}"), format!("{c}TJ-12"), format!("TJ-12{c}")]);
+        }
+        for id in &ids {
+            // The rule as it was written before it was told by the ends.
+            let by_trimming = !id.is_ascii() || id.trim().len() != id.len() || id.is_empty();
+            assert_eq!(needs_folding(id), by_trimming, "{id:?}");
         }
     }
 
