@@ -228,23 +228,25 @@ fn short_decimal(bytes: &[u8]) -> Option<f64> {
     const POWERS: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let mut digits = 0usize;
+    // Fifteen digits and a point at most: the loop below needs no count
+    // (sixteen digits still fit in a u64; they are refused after it).
+    if bytes.is_empty() || bytes.len() > 16 {
+        return None;
+    }
     let mut whole: u64 = 0;
     let mut point = None;
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                digits += 1;
-                whole = whole * 10 + u64::from(b - b'0');
-            }
-            b'.' if point.is_none() => point = Some(i),
-            _ => return None,
-        }
-        if digits > 15 {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            whole = whole * 10 + u64::from(digit);
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
             return None;
         }
     }
-    if digits == 0 {
+    let digits = bytes.len() - usize::from(point.is_some());
+    if digits == 0 || digits > 15 {
         return None;
     }
     let after_point = point.map_or(0, |p| bytes.len() - p - 1);
