@@ -127,7 +127,7 @@ fn check_codes(
         .map(|&r| raw.lines[r as usize])
         .collect();
     let mut outputs = vec![Column::new(LINE.into(), lines)];
-    for column in &columns {
+    for column in columns {
         outputs.push(column.output(&accepted_idx, all_accepted, &keep)?);
     }
     for (i, name) in extra_column_names(header, specs) {
@@ -395,9 +395,12 @@ impl<'a> SpecColumn<'a> {
         }
     }
 
-    /// The typed column the checked frame keeps, for the accepted rows.
+    /// The typed column the checked frame keeps, for the accepted rows:
+    /// the column's last use, so that its keys become the gather's
+    /// indices where they stand (accepted rows ascend, so each row's key
+    /// moves down to its place among them).
     fn output(
-        &self,
+        mut self,
         accepted: &IdxCa,
         all_accepted: bool,
         keep: &dyn Fn(&Column) -> PolarsResult<Column>,
@@ -410,13 +413,13 @@ impl<'a> SpecColumn<'a> {
         if let Some(ids) = &self.ids {
             return Ok(keep(&ids.ids.clone().into_column())?.with_name(name.into()));
         }
-        let keys: Vec<IdxSize> = match all_accepted {
-            true => self.keys.clone(),
-            false => accepted
-                .into_no_null_iter()
-                .map(|r| self.keys[r as usize])
-                .collect(),
-        };
+        let mut keys: Vec<IdxSize> = std::mem::take(&mut self.keys);
+        if !all_accepted {
+            for (place, row) in accepted.into_no_null_iter().enumerate() {
+                keys[place] = keys[row as usize];
+            }
+            keys.truncate(accepted.len());
+        }
         let mut typed = self.typed.take(&IdxCa::from_vec("".into(), keys))?;
         if self.cell_dates.is_some() {
             typed = self.with_cell_dates(typed, accepted)?;
