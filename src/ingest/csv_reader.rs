@@ -917,35 +917,59 @@ const EMPTY_SLOT: Slot = Slot {
 };
 
 impl Dictionary {
-    /// The code of a text, added when new.
+    /// The code of a text, added when new. The look-up is inlined into
+    /// the column loop; adding a text, rare, is a call of its own.
+    #[inline(always)]
     fn code_of(&mut self, text: &str) -> u32 {
+        let bytes = text.as_bytes();
+        let (len, head, tail) = slot_key(bytes);
+        let hash = slot_hash(len, head, tail) as usize;
+        // Empty until the first text; then never more than half full, so
+        // the probe meets an empty slot.
+        if !self.slots.is_empty() {
+            let mask = self.slots.len() - 1;
+            let mut at = hash & mask;
+            loop {
+                let slot = self.slots[at];
+                if slot.len == u32::MAX {
+                    break;
+                }
+                if (slot.len, slot.head, slot.tail) == (len, head, tail)
+                    && (bytes.len() <= 16 || self.texts[slot.code as usize].as_bytes() == bytes)
+                {
+                    return slot.code;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        self.add(
+            text,
+            Slot {
+                len,
+                head,
+                tail,
+                code: 0,
+            },
+            hash,
+        )
+    }
+
+    /// Adds a text not in the dictionary (its slot key and hash given).
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, text: &str, mut slot: Slot, hash: usize) -> u32 {
         if self.slots.len() < 2 * (self.texts.len() + 1) {
             self.grow();
         }
-        let bytes = text.as_bytes();
-        let (len, head, tail) = slot_key(bytes);
         let mask = self.slots.len() - 1;
-        let mut at = slot_hash(len, head, tail) as usize & mask;
-        loop {
-            let slot = self.slots[at];
-            if slot.len == u32::MAX {
-                let code = self.texts.len() as u32;
-                self.texts.push(text.to_string());
-                self.slots[at] = Slot {
-                    len,
-                    head,
-                    tail,
-                    code,
-                };
-                return code;
-            }
-            if (slot.len, slot.head, slot.tail) == (len, head, tail)
-                && (bytes.len() <= 16 || self.texts[slot.code as usize].as_bytes() == bytes)
-            {
-                return slot.code;
-            }
+        let mut at = hash & mask;
+        while self.slots[at].len != u32::MAX {
             at = (at + 1) & mask;
         }
+        slot.code = self.texts.len() as u32;
+        self.texts.push(text.to_string());
+        self.slots[at] = slot;
+        slot.code
     }
 
     /// Twice the slots (16 at first), every text placed again.
