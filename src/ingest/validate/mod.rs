@@ -386,6 +386,15 @@ impl<'a> SpecColumn<'a> {
                 Verdict::Fine => None,
             })
             .collect();
+        // Nothing to mark when no key that a row has breaks a rule: the
+        // last key (empty cells) is often the only one that does, and no
+        // row may have it.
+        let empty = broken_by_key.len() - 1;
+        let marks = broken_by_key[..empty].iter().any(Option::is_some)
+            || (broken_by_key[empty].is_some() && self.keys.contains(&(empty as u32)));
+        if !marks {
+            return;
+        }
         for (row, (code, &key)) in first.iter_mut().zip(&self.keys).enumerate() {
             let broken = broken_by_key[key as usize];
             // A workbook date cell is a date, whatever its text.
