@@ -13,6 +13,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::bitmap::iterator::TrueIdxIter;
 
 use super::parse;
 use super::problem::Problem;
@@ -468,18 +469,17 @@ fn keys_and_texts<'r>(
             let none = dictionary.len() as u32;
             // A code past the dictionary (a reader's mistake) reads as an
             // empty cell, as a null gather would have it, rather than panic.
-            let key = |c: u32, valid: bool| if valid && c < none { c } else { none };
             let mut keys = Vec::with_capacity(cells.len());
             for codes in cells.u32()?.downcast_iter() {
-                match codes.validity() {
-                    None => keys.extend(codes.values().iter().map(|&c| key(c, true))),
-                    Some(valid) => keys.extend(
-                        codes
-                            .values()
-                            .iter()
-                            .zip(valid.iter())
-                            .map(|(&c, v)| key(c, v)),
-                    ),
+                let start = keys.len();
+                keys.extend(codes.values().iter().map(|&c| c.min(none)));
+                // Empty cells afterwards, found a word of the validity at
+                // a time (a bit at a time costs more than the copy).
+                if let Some(valid) = codes.validity().filter(|v| v.unset_bits() > 0) {
+                    let empty = !valid;
+                    for row in TrueIdxIter::new(empty.len(), Some(&empty)) {
+                        keys[start + row] = none;
+                    }
                 }
             }
             (keys, dictionary.iter().map(String::as_str).collect())
