@@ -430,7 +430,7 @@ impl<'a> SpecColumn<'a> {
             }
             keys.truncate(accepted.len());
         }
-        let mut typed = self.typed.take(&IdxCa::from_vec("".into(), keys))?;
+        let mut typed = gather_by_key(&self.typed, &IdxCa::from_vec("".into(), keys))?;
         if self.cell_dates.is_some() {
             typed = self.with_cell_dates(typed, accepted)?;
         }
@@ -454,6 +454,35 @@ impl<'a> SpecColumn<'a> {
         let mask = cells.is_not_null();
         cells.zip_with(&mask, &parsed)
     }
+}
+
+/// `typed.take(keys)` for a per-key column: when none of the keys taken
+/// has a null value, from a copy of it without nulls (its null keys stand
+/// in for by another key's value, never taken), so that Polars gathers
+/// plain values instead of a value and a validity bit per row.
+fn gather_by_key(typed: &Column, keys: &IdxCa) -> PolarsResult<Column> {
+    if typed.null_count() == 0 {
+        return typed.take(keys);
+    }
+    let null_at: Vec<bool> = typed.is_null().iter().map(|n| n == Some(true)).collect();
+    let Some(stand_in) = null_at.iter().position(|&null| !null) else {
+        return typed.take(keys);
+    };
+    let taken = keys
+        .cont_slice()
+        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    if taken
+        .iter()
+        .any(|&k| null_at.get(k as usize).is_none_or(|&null| null))
+    {
+        return typed.take(keys);
+    }
+    let filled: Vec<IdxSize> = null_at
+        .iter()
+        .enumerate()
+        .map(|(k, &null)| if null { stand_in } else { k } as IdxSize)
+        .collect();
+    typed.take(&IdxCa::from_vec("".into(), filled))?.take(keys)
 }
 
 /// Each row's key and the keys' texts, for a column that is not an id; an
@@ -1370,6 +1399,42 @@ mod tests {
             "0",
         ] {
             assert_eq!(is_blank_text(text), text.trim().is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_gather_by_key_is_polars_take_whichever_keys_are_taken() {
+        let dates = Column::new("d".into(), [None, Some(19_000), Some(19_001), None])
+            .cast(&DataType::Date)
+            .unwrap();
+        let words = Column::new("w".into(), [Some("a"), None, Some("b"), None])
+            .cast(&text_dtype())
+            .unwrap();
+        let plain = Column::new("p".into(), [1.5, 2.5, 3.5, 4.5]);
+        let nulls = Column::new("n".into(), [None::<i64>, None]);
+        for typed in [&dates, &words, &plain, &nulls] {
+            for keys in [
+                vec![],
+                vec![0],
+                vec![1, 2, 1],
+                vec![2, 0, 2],
+                vec![3, 3],
+                vec![1, 1, 1],
+            ] {
+                let keys: Vec<IdxSize> = keys
+                    .into_iter()
+                    .filter(|&k| (k as usize) < typed.len())
+                    .collect();
+                let keys = IdxCa::from_vec("".into(), keys);
+                let fast = gather_by_key(typed, &keys).unwrap();
+                let slow = typed.take(&keys).unwrap();
+                assert_eq!(fast.dtype(), slow.dtype());
+                assert!(
+                    fast.as_materialized_series()
+                        .equals_missing(slow.as_materialized_series()),
+                    "{fast:?} {slow:?}"
+                );
+            }
         }
     }
 
