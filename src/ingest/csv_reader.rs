@@ -730,7 +730,8 @@ impl BlockBuilder {
                 }
             }
             for (i, column) in part.columns.iter_mut().enumerate() {
-                column.extend(rows.iter().map(|row| scan.cells[row.0 + i].text(tile)));
+                let cells = rows.iter().map(|row| scan.cells[row.0 + i]);
+                column.extend(tile, cells);
             }
             pos += scan.consumed;
             part.next_line = scan.next_line;
@@ -810,19 +811,29 @@ impl ColumnPart {
         }
     }
 
-    /// The next rows' cells (empty: null).
-    fn extend<'t>(&mut self, cells: impl Iterator<Item = Cow<'t, str>>) {
+    /// The next rows' cells (empty: null), found in `tile`.
+    fn extend(&mut self, tile: &str, cells: impl Iterator<Item = CellSpan>) {
         match self {
             ColumnPart::Text(_, builder) => {
                 for cell in cells {
+                    let cell = cell.text(tile);
                     builder.append_option((!cell.is_empty()).then_some(cell.as_ref()));
                 }
             }
             ColumnPart::Coded { codes, dictionary } => codes.extend(cells.map(|cell| {
-                if cell.is_empty() {
-                    NO_CODE
-                } else {
-                    dictionary.code_of(&cell)
+                // Most cells are not quoted: their bytes stand in the tile
+                // (cut at ASCII delimiters, so whole characters).
+                let quoted;
+                let bytes = match cell.quoted() {
+                    false => &tile.as_bytes()[cell.start()..cell.end()],
+                    true => {
+                        quoted = cell.text(tile);
+                        quoted.as_bytes()
+                    }
+                };
+                match bytes.is_empty() {
+                    true => NO_CODE,
+                    false => dictionary.code_of(bytes),
                 }
             })),
         }
@@ -847,8 +858,11 @@ impl ColumnPart {
                     dictionary: theirs,
                 },
             ) => {
-                let recoded: Vec<u32> =
-                    theirs.texts.iter().map(|t| dictionary.code_of(t)).collect();
+                let recoded: Vec<u32> = theirs
+                    .texts
+                    .iter()
+                    .map(|t| dictionary.code_of(t.as_bytes()))
+                    .collect();
                 codes.extend(more.into_iter().map(|c| match c {
                     NO_CODE => NO_CODE,
                     c => recoded[c as usize],
@@ -920,8 +934,7 @@ impl Dictionary {
     /// The code of a text, added when new. The look-up is inlined into
     /// the column loop; adding a text, rare, is a call of its own.
     #[inline(always)]
-    fn code_of(&mut self, text: &str) -> u32 {
-        let bytes = text.as_bytes();
+    fn code_of(&mut self, bytes: &[u8]) -> u32 {
         let (len, head, tail) = slot_key(bytes);
         let hash = slot_hash(len, head, tail) as usize;
         // Empty until the first text; then never more than half full, so
@@ -943,7 +956,7 @@ impl Dictionary {
             }
         }
         self.add(
-            text,
+            bytes,
             Slot {
                 len,
                 head,
@@ -957,7 +970,7 @@ impl Dictionary {
     /// Adds a text not in the dictionary (its slot key and hash given).
     #[cold]
     #[inline(never)]
-    fn add(&mut self, text: &str, mut slot: Slot, hash: usize) -> u32 {
+    fn add(&mut self, bytes: &[u8], mut slot: Slot, hash: usize) -> u32 {
         if self.slots.len() < 2 * (self.texts.len() + 1) {
             self.grow();
         }
@@ -967,7 +980,8 @@ impl Dictionary {
             at = (at + 1) & mask;
         }
         slot.code = self.texts.len() as u32;
-        self.texts.push(text.to_string());
+        // A cell's bytes are whole characters of a text: never replaced.
+        self.texts.push(String::from_utf8_lossy(bytes).into_owned());
         self.slots[at] = slot;
         slot.code
     }
@@ -2080,7 +2094,7 @@ mod tests {
                 .collect();
             let fresh = expected.len() as u32;
             let code = *expected.entry(text.clone()).or_insert(fresh);
-            assert_eq!(dictionary.code_of(&text), code, "{text:?}");
+            assert_eq!(dictionary.code_of(text.as_bytes()), code, "{text:?}");
         }
         assert_eq!(dictionary.texts.len(), expected.len());
         for (code, text) in dictionary.texts.iter().enumerate() {
