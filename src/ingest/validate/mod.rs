@@ -456,9 +456,9 @@ impl<'a> SpecColumn<'a> {
     }
 }
 
-/// `typed.take(keys)` for a per-key column: when none of the keys taken
-/// has a null value, from a copy of it without nulls (its null keys stand
-/// in for by another key's value, never taken), so that Polars gathers
+/// `typed.take(keys)` for a per-key column. When none of the keys taken
+/// has a null value, it is taken from a copy without nulls (each null key
+/// given another key's value, which no row takes), so that Polars gathers
 /// plain values instead of a value and a validity bit per row.
 fn gather_by_key(typed: &Column, keys: &IdxCa) -> PolarsResult<Column> {
     if typed.null_count() == 0 {
@@ -575,10 +575,12 @@ fn checked_ids(cells: &StringChunked) -> Ids {
     let mut plain = true;
     for id in cells.iter() {
         match id {
-            Some(id) if plain && needs_folding(id) => plain = false,
-            Some(id) if plain => shape.push(id_shape(id.as_bytes())),
             None => shape.push(IdShape::Missing),
-            Some(_) => {}
+            Some(id) if needs_folding(id) => {
+                plain = false;
+                break;
+            }
+            Some(id) => shape.push(id_shape(id.as_bytes())),
         }
     }
     let ids = if plain {
