@@ -380,15 +380,16 @@ impl RawTable {
 /// Whether a row is a total row: its first non-empty cell starts with 合计,
 /// 总计 or 小计, spaces of any width around or between the characters.
 pub fn is_total_row<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
-    let Some(first) = cells.find(|c| !c.trim().is_empty()) else {
+    // A cell that starts with a printable ASCII character (most rows' first
+    // cell) is not empty, and is told without trimming it.
+    let has_content =
+        |c: &&str| c.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !c.trim().is_empty();
+    let Some(first) = cells.find(has_content) else {
         return false;
     };
     // The first two letters, without a String per row.
     let mut letters = first.chars().filter(|c| !c.is_whitespace());
-    matches!(
-        (letters.next(), letters.next()),
-        (Some('合' | '总' | '小'), Some('计'))
-    )
+    matches!(letters.next(), Some('合' | '总' | '小')) && letters.next() == Some('计')
 }
 
 /// Why a file cannot be read at all.
@@ -472,10 +473,20 @@ mod tests {
             vec!["合计：528件"],
             vec!["总计（件）"],
             vec!["  ", "小 计"],
+            vec!["\t合计"],
+            vec!["", "\u{3000}合计"],
         ] {
             assert!(is_total_row(cells.into_iter()));
         }
-        for cells in [vec!["1", "合计"], vec!["合同"], vec![], vec!["", ""]] {
+        for cells in [
+            vec!["1", "合计"],
+            vec!["合同"],
+            vec![],
+            vec!["", ""],
+            vec!["x合计"],
+            vec!["\"合计\""],
+            vec!["合"],
+        ] {
             assert!(!is_total_row(cells.clone().into_iter()), "{cells:?}");
         }
     }
