@@ -459,16 +459,28 @@ impl CategoryIds {
                     .unwrap_or(u32::MAX)
             })
             .collect();
+        // In a process that has named no category before, each text gets
+        // the id it had when written: the stored ids stand as they are,
+        // without a copy of each column.
+        let same_ids = now.iter().enumerate().all(|(id, &now)| now as usize == id);
         let mut frame = frame;
         for name in columns {
             let stored = frame.column(name).ok()?.u32().ok()?;
-            let mapped: UInt32Chunked =
-                stored.apply_values(|id| now.get(id as usize).copied().unwrap_or(u32::MAX));
             // Every stored id must name a text: else the entry is not used.
-            if mapped.max() == Some(u32::MAX) {
-                return None;
-            }
-            // SAFETY: every id was just given by the dictionary's insert_cat.
+            let mapped: UInt32Chunked = match same_ids {
+                true if stored.max().is_some_and(|id| id as usize >= now.len()) => return None,
+                true => stored.clone(),
+                false => {
+                    let mapped =
+                        stored.apply_values(|id| now.get(id as usize).copied().unwrap_or(u32::MAX));
+                    if mapped.max() == Some(u32::MAX) {
+                        return None;
+                    }
+                    mapped
+                }
+            };
+            // SAFETY: every id names a text of the global dictionary: given
+            // by its insert_cat just now, or the same ids, checked above.
             let restored = unsafe { mapped.into_series().from_physical_unchecked(&dtype) }.ok()?;
             frame.replace(name, restored.into_column()).ok()?;
         }
@@ -710,6 +722,21 @@ mod tests {
         assert_eq!(ids.columns, ["outcome"]);
         assert_eq!(stored.column("outcome").unwrap().dtype(), &DataType::UInt32);
         let back = CategoryIds::restore(stored.clone(), &ids.columns, &ids.texts).unwrap();
+        assert!(back.equals_missing(&frame));
+        // Ids another process gave: the same texts in the reverse order,
+        // so that each id is mapped to this process's.
+        let mut reversed = ids.texts.clone();
+        reversed.reverse();
+        let last = reversed.len() as u32 - 1;
+        let mut theirs = stored.clone();
+        let flipped = theirs
+            .column("outcome")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .apply_values(|id| last - id);
+        theirs.replace("outcome", flipped.into_column()).unwrap();
+        let back = CategoryIds::restore(theirs, &ids.columns, &reversed).unwrap();
         assert!(back.equals_missing(&frame));
         // An id with no text: the entry is not used.
         assert!(CategoryIds::restore(stored.clone(), &ids.columns, &[]).is_none());
