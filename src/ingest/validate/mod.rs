@@ -231,31 +231,19 @@ impl<'a> SpecColumn<'a> {
             });
         }
         let cell_dates = cell.and_then(|i| raw.dates.get(i)?.as_deref());
-        let (keys, facts, typed, blank) = if spec.ty == ColumnType::Amount
-            && let Some(whole) = whole_numbers(&cells)?
-        {
-            // Every amount a plain whole number: the row is its own key.
-            let mut values: Vec<Option<f64>> = whole.f64()?.iter().collect();
-            let keys = (0..rows as u32)
-                .zip(&values)
-                .map(|(row, v)| if v.is_some() { row } else { rows as u32 })
-                .collect();
-            values.push(None);
-            let typed = Column::new(spec.name.into(), &values);
-            let blank = vec![false; rows];
-            (keys, Facts::Number(values), typed, blank)
-        } else if spec.ty == ColumnType::Amount && cells.dtype() == &DataType::String {
-            // Amounts in other forms, nearly a value per row: each parsed
-            // where it stands, in one pass, as `parse_keys` would.
-            let (keys, values, blank) = plain_amounts(cells.str()?);
-            let typed = Column::new(spec.name.into(), &values);
-            (keys, Facts::Number(values), typed, blank)
-        } else {
-            let (keys, texts) = keys_and_texts(raw, &cells, cell)?;
-            let (facts, typed) = parse_keys(&texts, spec, regions)?;
-            let blank = texts.iter().map(|t| is_blank_text(t)).collect();
-            (keys, facts, typed, blank)
-        };
+        let (keys, facts, typed, blank) =
+            if spec.ty == ColumnType::Amount && cells.dtype() == &DataType::String {
+                // Amounts, nearly a value per row: each parsed where it
+                // stands, in one pass, as `parse_keys` would.
+                let (keys, values, blank) = plain_amounts(cells.str()?);
+                let typed = Column::new(spec.name.into(), &values);
+                (keys, Facts::Number(values), typed, blank)
+            } else {
+                let (keys, texts) = keys_and_texts(raw, &cells, cell)?;
+                let (facts, typed) = parse_keys(&texts, spec, regions)?;
+                let blank = texts.iter().map(|t| is_blank_text(t)).collect();
+                (keys, facts, typed, blank)
+            };
         let mut column = SpecColumn {
             spec,
             keys,
@@ -775,37 +763,6 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
 }
 
-/// The amounts of a plain-text column as numbers, when every value is a
-/// plain whole number (`104855`, `-5`): what the Int64 cast accepts is a
-/// subset of what [`parse::parse_decimal`] accepts, with the same value.
-/// `None` when any value needs the full parser.
-fn whole_numbers(cells: &Column) -> PolarsResult<Option<Series>> {
-    if cells.dtype() != &DataType::String || cells.is_empty() {
-        return Ok(None);
-    }
-    // A block with decimals shows one among its first amounts: then the
-    // cast over the whole column would be wasted (declining is always safe).
-    let plain_whole = |v: &str| {
-        v.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
-    };
-    if !cells.str()?.iter().flatten().take(256).all(plain_whole) {
-        return Ok(None);
-    }
-    let whole = cells.cast(&DataType::Int64)?;
-    // The cast gives null for what it cannot read, so equal null counts
-    // mean every value was read.
-    if whole.null_count() != cells.null_count() {
-        return Ok(None);
-    }
-    Ok(Some(
-        whole
-            .cast(&DataType::Float64)?
-            .as_materialized_series()
-            .clone(),
-    ))
-}
-
 /// Free text and enum values are kept dictionary-encoded: each distinct
 /// value once, in one dictionary shared by every block and file.
 fn text_dtype() -> DataType {
@@ -1141,7 +1098,7 @@ mod tests {
     }
 
     #[test]
-    fn whole_number_amounts_take_the_fast_path_with_the_parsers_values() {
+    fn whole_number_amounts_are_read_with_the_parsers_values() {
         let checked = check_amounts(&["104855", "0", "+7", "-5"]);
         // -5 parses but is out of range, as the full parser would have it.
         assert_eq!(checked.rejects.len(), 1);
@@ -1162,8 +1119,9 @@ mod tests {
 
     #[test]
     fn the_integer_cast_reads_only_what_the_parser_reads_alike() {
-        // The fast path relies on this: whatever Polars' String → Int64 cast
-        // reads, parse_decimal reads too, to the same number.
+        // The reference's whole-number path relies on this: whatever
+        // Polars' String → Int64 cast reads, parse_decimal reads too, to
+        // the same number.
         let samples = [
             "0",
             "7",
