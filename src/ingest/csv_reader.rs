@@ -676,7 +676,7 @@ impl BlockBuilder {
             next_line: if first { self.next_line } else { 0 },
         };
         let mut buffers = ScanBuffers::default();
-        let mut rows: Vec<(usize, usize)> = Vec::new();
+        let mut row_starts: Vec<usize> = Vec::new();
         let mut pos = range.start;
         while pos < range.end {
             // A tile of whole lines; longer while a record runs past it.
@@ -709,7 +709,7 @@ impl BlockBuilder {
                 break;
             }
             let tile = &text[pos..pos + scan.consumed];
-            rows.clear();
+            row_starts.clear();
             for r in scan
                 .records
                 .iter()
@@ -725,13 +725,12 @@ impl BlockBuilder {
                     None => {
                         part.lines.push(r.line);
                         part.spans.push((pos + r.span().start, pos + r.span().end));
-                        rows.push((r.cells().start, r.cells().len()));
+                        row_starts.push(r.cells().start);
                     }
                 }
             }
             for (i, column) in part.columns.iter_mut().enumerate() {
-                let cells = rows.iter().map(|row| scan.cells[row.0 + i]);
-                column.extend(tile, cells);
+                column.extend(tile, &scan.cells, &row_starts, i);
             }
             pos += scan.consumed;
             part.next_line = scan.next_line;
@@ -811,31 +810,29 @@ impl ColumnPart {
         }
     }
 
-    /// The next rows' cells (empty: null), found in `tile`.
-    fn extend(&mut self, tile: &str, cells: impl Iterator<Item = CellSpan>) {
+    /// The next rows' cells in this column (empty: null): `rows` are
+    /// where each row's cells start in `cells`, found in `tile`.
+    fn extend(&mut self, tile: &str, cells: &[CellSpan], rows: &[usize], column: usize) {
         match self {
             ColumnPart::Text(_, builder) => {
-                for cell in cells {
-                    let cell = cell.text(tile);
+                for &first in rows {
+                    let cell = cells[first + column].text(tile);
                     builder.append_option((!cell.is_empty()).then_some(cell.as_ref()));
                 }
             }
-            ColumnPart::Coded { codes, dictionary } => codes.extend(cells.map(|cell| {
-                // Most cells are not quoted: their bytes stand in the tile
-                // (cut at ASCII delimiters, so whole characters).
-                let quoted;
-                let bytes = match cell.quoted() {
-                    false => &tile.as_bytes()[cell.start()..cell.end()],
-                    true => {
-                        quoted = cell.text(tile);
-                        quoted.as_bytes()
+            ColumnPart::Coded { codes, dictionary } => {
+                let bytes = tile.as_bytes();
+                codes.extend(rows.iter().map(|&first| {
+                    let cell = cells[first + column];
+                    match (cell.quoted(), cell.start() == cell.end()) {
+                        // Most cells: their bytes stand in the tile (cut
+                        // at ASCII delimiters, so whole characters).
+                        (false, false) => dictionary.code_of(bytes, cell.start(), cell.end()),
+                        (false, true) => NO_CODE,
+                        (true, _) => dictionary.code_of_quoted(tile, cell),
                     }
-                };
-                match bytes.is_empty() {
-                    true => NO_CODE,
-                    false => dictionary.code_of(bytes),
-                }
-            })),
+                }));
+            }
         }
     }
 
@@ -861,7 +858,7 @@ impl ColumnPart {
                 let recoded: Vec<u32> = theirs
                     .texts
                     .iter()
-                    .map(|t| dictionary.code_of(t.as_bytes()))
+                    .map(|t| dictionary.code_of(t.as_bytes(), 0, t.len()))
                     .collect();
                 codes.extend(more.into_iter().map(|c| match c {
                     NO_CODE => NO_CODE,
@@ -910,7 +907,8 @@ impl ColumnPart {
 #[derive(Default)]
 struct Dictionary {
     texts: Vec<String>,
-    /// A power of two in size, at most half full; empty until first used.
+    /// A power of two in size, at most a quarter full (a column has few
+    /// texts: room is cheap, a second probe is not); empty until first used.
     slots: Vec<Slot>,
 }
 
@@ -931,14 +929,16 @@ const EMPTY_SLOT: Slot = Slot {
 };
 
 impl Dictionary {
-    /// The code of a text, added when new. The look-up is inlined into
-    /// the column loop; adding a text, rare, is a call of its own.
+    /// The code of the text `bytes[start..end]` (not empty), added when
+    /// new. The look-up is inlined into the column loop; adding a text,
+    /// rare, is a call of its own.
     #[inline(always)]
-    fn code_of(&mut self, bytes: &[u8]) -> u32 {
-        let (len, head, tail) = slot_key(bytes);
+    fn code_of(&mut self, bytes: &[u8], start: usize, end: usize) -> u32 {
+        let (len, head, tail) = slot_key_at(bytes, start, end);
+        let text = &bytes[start..end];
         let hash = slot_hash(len, head, tail) as usize;
-        // Empty until the first text; then never more than half full, so
-        // the probe meets an empty slot.
+        // Empty until the first text; then never more than a quarter full,
+        // so the probe meets an empty slot.
         if !self.slots.is_empty() {
             let mask = self.slots.len() - 1;
             let mut at = hash & mask;
@@ -948,7 +948,7 @@ impl Dictionary {
                     break;
                 }
                 if (slot.len, slot.head, slot.tail) == (len, head, tail)
-                    && (bytes.len() <= 16 || self.texts[slot.code as usize].as_bytes() == bytes)
+                    && (text.len() <= 16 || self.texts[slot.code as usize].as_bytes() == text)
                 {
                     return slot.code;
                 }
@@ -956,7 +956,7 @@ impl Dictionary {
             }
         }
         self.add(
-            bytes,
+            text,
             Slot {
                 len,
                 head,
@@ -967,11 +967,23 @@ impl Dictionary {
         )
     }
 
+    /// The code of a quoted cell's text (a few cells in most files; an
+    /// empty quoted cell is empty).
+    #[cold]
+    #[inline(never)]
+    fn code_of_quoted(&mut self, tile: &str, cell: CellSpan) -> u32 {
+        let text = cell.text(tile);
+        match text.is_empty() {
+            true => NO_CODE,
+            false => self.code_of(text.as_bytes(), 0, text.len()),
+        }
+    }
+
     /// Adds a text not in the dictionary (its slot key and hash given).
     #[cold]
     #[inline(never)]
     fn add(&mut self, bytes: &[u8], mut slot: Slot, hash: usize) -> u32 {
-        if self.slots.len() < 2 * (self.texts.len() + 1) {
+        if self.slots.len() < 4 * (self.texts.len() + 1) {
             self.grow();
         }
         let mask = self.slots.len() - 1;
@@ -1009,17 +1021,30 @@ impl Dictionary {
 
 /// A text's length, first 8 and last 8 bytes (zero-padded when shorter).
 fn slot_key(bytes: &[u8]) -> (u32, u64, u64) {
-    let n = bytes.len();
+    slot_key_at(bytes, 0, bytes.len())
+}
+
+/// [`slot_key`] of `bytes[start..end]`. A text shorter than 8 bytes is
+/// read as one word when 8 bytes follow its start (a cell in a tile: all
+/// but the last), its bytes past the end masked off.
+#[inline(always)]
+fn slot_key_at(bytes: &[u8], start: usize, end: usize) -> (u32, u64, u64) {
+    let n = end - start;
     let len = n.min(u32::MAX as usize - 1) as u32;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
     if n >= 8 {
-        let word = |at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[at..at + 8]);
-            u64::from_le_bytes(w)
-        };
-        return (len, word(0), if n > 8 { word(n - 8) } else { 0 });
+        return (len, word(start), if n > 8 { word(end - 8) } else { 0 });
     }
-    let head = bytes
+    if bytes.len() - start >= 8 {
+        // n < 8: the low n bytes of the word.
+        let mask = (1u64 << (8 * n)) - 1;
+        return (len, word(start) & mask, 0);
+    }
+    let head = bytes[start..end]
         .iter()
         .rev()
         .fold(0u64, |w, &b| (w << 8) | u64::from(b));
@@ -2094,7 +2119,15 @@ mod tests {
                 .collect();
             let fresh = expected.len() as u32;
             let code = *expected.entry(text.clone()).or_insert(fresh);
-            assert_eq!(dictionary.code_of(text.as_bytes()), code, "{text:?}");
+            // Found where it stands among other bytes, as a cell in a tile
+            // is: 0–11 bytes after it (a short text is read as a word only
+            // when 8 follow its start), different each time.
+            let before = "z,".repeat(next(3));
+            let after: String = (0..next(12)).map(|_| ['z', ',', '\0'][next(3)]).collect();
+            let tile = format!("{before}{text}{after}");
+            let start = before.len();
+            let got = dictionary.code_of(tile.as_bytes(), start, start + text.len());
+            assert_eq!(got, code, "{text:?} in {tile:?}");
         }
         assert_eq!(dictionary.texts.len(), expected.len());
         for (code, text) in dictionary.texts.iter().enumerate() {
