@@ -201,6 +201,11 @@ pub enum Message {
         detail: String,
     },
     EmptyFile,
+    /// An input file was cut short by another program while it was read
+    /// through a memory map (the run stops at once).
+    FileCutShortWhileRead {
+        file: String,
+    },
     RecordTooLong {
         line: u32,
         limit_mib: usize,
@@ -607,6 +612,14 @@ impl Message {
             EmptyFile => t(
                 "文件是空的：没有表头".into(),
                 "the file is empty: no header line".into(),
+            ),
+            FileCutShortWhileRead { file } => t(
+                format!(
+                    "读取 {file} 时，另一个程序把它截短了（例如正在重新导出或覆盖它），本次运行无法继续；请等文件写完后重新运行"
+                ),
+                format!(
+                    "another program cut {file} short while it was being read (re-exporting or overwriting it, say); the run cannot go on: run again once the file is written"
+                ),
             ),
             RecordTooLong { line, limit_mib } => t(
                 format!(

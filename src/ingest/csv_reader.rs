@@ -28,6 +28,7 @@
 //! distinct texts.
 
 use std::borrow::Cow;
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
@@ -36,9 +37,10 @@ use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder, UInt32C
 use rayon::prelude::*;
 
 use super::encoding::{self, Encoding, Utf16Reader};
+use super::mapped::{MAP_ALIGN, MappedFile};
 use super::reader::{
-    CellColumn, CellRole, FindHeader, HEADER_ROWS, HeaderFound, RawTable, ReadError, Records,
-    Source, SourceFormat, StructuralProblem, StructuralReject, TextEncoding, is_total_row,
+    BlockText, CellColumn, CellRole, FindHeader, HEADER_ROWS, HeaderFound, RawTable, ReadError,
+    Records, Source, SourceFormat, StructuralProblem, StructuralReject, TextEncoding, is_total_row,
 };
 use super::schema::LogKind;
 use crate::csv_line::{self, is_blank};
@@ -95,7 +97,12 @@ impl TextSource {
     /// Opens a file and finds its header.
     pub fn open(path: &Path, opts: &TextOptions) -> Result<TextSource, ReadError> {
         let file = std::fs::File::open(path)?;
-        TextSource::start(path.display().to_string(), Box::new(file), opts)
+        // A file on disk (not a pipe or a device) can be mapped.
+        let to_map = match file.metadata() {
+            Ok(m) if m.is_file() => file.try_clone().ok(),
+            _ => None,
+        };
+        TextSource::start(path.display().to_string(), Box::new(file), to_map, opts)
     }
 
     /// Reads text held in memory, as a file of that name.
@@ -107,6 +114,7 @@ impl TextSource {
         TextSource::start(
             name.to_string(),
             Box::new(std::io::Cursor::new(bytes)),
+            None,
             opts,
         )
     }
@@ -114,9 +122,10 @@ impl TextSource {
     fn start(
         name: String,
         source: Box<dyn Read + Send>,
+        to_map: Option<File>,
         opts: &TextOptions,
     ) -> Result<TextSource, ReadError> {
-        let (mut reader, found) = BlockReader::open(source, opts)?;
+        let (mut reader, found) = BlockReader::open(&name, source, to_map, opts)?;
         let format = reader.format();
         let header = reader.header.clone();
         let mut builder = reader.builder();
@@ -208,6 +217,9 @@ enum Decided {
 
 struct BlockReader {
     source: Box<dyn Read + Send>,
+    /// Set when the file's blocks are read through a memory map rather
+    /// than from `source`.
+    mapped: Option<MappedFile>,
     buffer: Vec<u8>,
     at_eof: bool,
     done: bool,
@@ -230,7 +242,7 @@ struct BlockReader {
 
 /// A block of whole lines as read and decoded, not yet split.
 struct ReadBlock {
-    text: String,
+    text: BlockText,
     /// Bytes that were not valid in the file's encoding were replaced.
     had_errors: bool,
     /// The file ends with this block.
@@ -239,7 +251,9 @@ struct ReadBlock {
 
 impl BlockReader {
     fn open(
+        name: &str,
         mut source: Box<dyn Read + Send>,
+        to_map: Option<File>,
         opts: &TextOptions,
     ) -> Result<(BlockReader, HeaderFound), ReadError> {
         let block_bytes = opts.block_bytes.clamp(1, MAX_BLOCK_BYTES);
@@ -250,8 +264,12 @@ impl BlockReader {
         let mut text_encoding = TextEncoding::from(opts.forced.unwrap_or(Encoding::Utf8));
         let mut given = opts.forced;
         let mut at_eof = at_eof;
+        // Where `buffer` starts in the file (past a UTF-8 BOM), while it
+        // holds the file's own bytes.
+        let mut buffer_at = Some(0);
         if buffer.starts_with(b"\xEF\xBB\xBF") && opts.forced != Some(Encoding::Gbk) {
             buffer.drain(..3);
+            buffer_at = Some(3);
             given = Some(Encoding::Utf8);
             text_encoding = TextEncoding::Utf8;
         } else if let Some(utf16) = encoding::utf16_bom(&buffer) {
@@ -264,6 +282,7 @@ impl BlockReader {
             at_eof = fill(&mut source, &mut buffer, first_read)?;
             given = Some(Encoding::Utf8);
             text_encoding = utf16;
+            buffer_at = None;
         }
         let newline = if memchr::memchr(b'\n', &buffer).is_some() {
             b'\n'
@@ -327,9 +346,21 @@ impl BlockReader {
             return Err(ReadError::Empty);
         };
         let roles = found.roles.clone();
+        // A UTF-8 file on disk is read on through a map, from where the
+        // buffer starts (a GBK file is decoded into text of its own anyway).
+        let mapped = match (to_map, buffer_at) {
+            (Some(file), Some(pos)) if encoding == Encoding::Utf8 => {
+                MappedFile::new(file, pos, name)
+            }
+            _ => None,
+        };
+        if mapped.is_some() {
+            buffer = Vec::new();
+        }
         Ok((
             BlockReader {
                 source,
+                mapped,
                 buffer,
                 at_eof,
                 done: false,
@@ -387,6 +418,9 @@ impl BlockReader {
         if self.done {
             return Ok(None);
         }
+        if self.mapped.is_some() {
+            return self.next_mapped_block().map(Some);
+        }
         loop {
             let cut = match self.at_eof {
                 true => Some(self.buffer.len()),
@@ -419,6 +453,7 @@ impl BlockReader {
             self.buffer.truncate(cut);
             let chunk = std::mem::replace(&mut self.buffer, rest);
             let (text, had_errors) = self.decode(chunk)?;
+            let text = BlockText::Read(text);
             let at_eof = self.at_eof && self.buffer.is_empty();
             if at_eof {
                 self.done = true;
@@ -431,6 +466,58 @@ impl BlockReader {
                 had_errors,
                 at_eof,
             }));
+        }
+    }
+
+    /// [`Self::next_block`] of a mapped file: the block's whole lines
+    /// mapped, up to [`Self::max_bytes`] when a line is longer than a block.
+    fn next_mapped_block(&mut self) -> Result<ReadBlock, ReadError> {
+        let Some(file) = self.mapped.as_mut() else {
+            unreachable!("only called for a mapped file")
+        };
+        if file.pos >= file.len {
+            self.done = true;
+            return Ok(ReadBlock {
+                text: BlockText::Read(String::new()),
+                had_errors: false,
+                at_eof: true,
+            });
+        }
+        let mut want = self.block_bytes;
+        loop {
+            let end = file.len.min(file.pos.saturating_add(want));
+            let at_eof = end == file.len;
+            let base = file.pos / MAP_ALIGN * MAP_ALIGN;
+            let map = file.map(base, end)?;
+            let start = file.pos - base;
+            let cut = match at_eof {
+                true => Some(end - base),
+                false => memchr::memrchr(self.newline, &map[start..]).map(|i| start + i + 1),
+            };
+            let Some(cut) = cut else {
+                // One line longer than the block: map on, up to a limit.
+                if end - file.pos >= self.max_bytes {
+                    // The builder knows the line.
+                    return Err(ReadError::RecordTooLong { line: 0 });
+                }
+                want = want.saturating_mul(2).min(self.max_bytes);
+                continue;
+            };
+            file.pos = base + cut;
+            let at_eof = file.pos == file.len;
+            self.done = at_eof;
+            let (text, had_errors) = match BlockText::mapped(map, start, cut) {
+                Ok(text) => (text, false),
+                Err(map) => {
+                    let (text, had_errors) = self.decode(map[start..cut].to_vec())?;
+                    (BlockText::Read(text), had_errors)
+                }
+            };
+            return Ok(ReadBlock {
+                text,
+                had_errors,
+                at_eof,
+            });
         }
     }
 
@@ -499,7 +586,7 @@ struct BlockBuilder {
 
 /// A block split into rows and records set aside, its rows in columns.
 struct SplitBlock {
-    text: String,
+    text: BlockText,
     lines: Vec<u32>,
     spans: Vec<(usize, usize)>,
     rejects: Vec<StructuralReject>,
@@ -557,7 +644,10 @@ impl BlockBuilder {
         } else {
             let mut text = std::mem::take(&mut self.unfinished);
             text.push_str(&block.text);
-            (text, block.had_errors || self.unfinished_had_errors)
+            (
+                BlockText::Read(text),
+                block.had_errors || self.unfinished_had_errors,
+            )
         };
         let at_eof = block.at_eof;
         let guessed = self.part_starts(&text);
@@ -1662,7 +1752,19 @@ mod tests {
             block_bytes,
             find_header: find,
         };
-        let mut source = TextSource::from_bytes("t.csv", bytes.to_vec(), &opts)?;
+        let read = gather_from(TextSource::from_bytes("t.csv", bytes.to_vec(), &opts));
+        // The same bytes as a file on disk (mapped, when UTF-8): the same
+        // header, rows, lines and records set aside, or the same error.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = gather_from(TextSource::open(&path, &opts));
+        assert_eq!(format!("{read:?}"), format!("{from_file:?}"), "{bytes:?}");
+        read
+    }
+
+    fn gather_from(source: Result<TextSource, ReadError>) -> Result<Gathered, ReadError> {
+        let mut source = source?;
         let header = source.header().to_vec();
         let (mut lines, mut rows, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
         while let Some(t) = source.next_block()? {
@@ -1784,7 +1886,7 @@ mod tests {
             find_header: find,
         };
         let (mut reader, _) =
-            BlockReader::open(Box::new(std::io::Cursor::new(bytes)), &opts).unwrap();
+            BlockReader::open("t.csv", Box::new(std::io::Cursor::new(bytes)), None, &opts).unwrap();
         reader.max_bytes = max_bytes;
         let mut builder = reader.builder();
         let mut lines = Vec::new();
@@ -2036,15 +2138,55 @@ mod tests {
             block_bytes: 64,
             find_header: &first_row,
         };
-        let mut source = TextSource::from_bytes("t.csv", bytes, &opts).unwrap();
-        let mut changed = false;
-        while let Some(block) = source.next_block().transpose() {
-            if matches!(block, Err(ReadError::EncodingChanged)) {
-                changed = true;
-                break;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        // Read from memory, and from the file through a map.
+        for source in [
+            TextSource::from_bytes("t.csv", bytes, &opts),
+            TextSource::open(&path, &opts),
+        ] {
+            let mut source = source.unwrap();
+            let mut changed = false;
+            while let Some(block) = source.next_block().transpose() {
+                if matches!(block, Err(ReadError::EncodingChanged)) {
+                    changed = true;
+                    break;
+                }
             }
+            assert!(changed);
         }
-        assert!(changed);
+    }
+
+    #[test]
+    fn a_utf8_file_on_disk_is_read_through_a_map_and_others_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (gbk, _, _) = encoding_rs::GBK.encode("市州,县市区\n武汉,江岸\n");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "a,b\n1,2\n".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        let cases: [(&[u8], Option<usize>); 5] = [
+            (b"a,b\n1,2\n", Some(0)),
+            // After the BOM.
+            (b"\xEF\xBB\xBFa,b\n1,2\n", Some(3)),
+            (b"a,b\n", Some(0)),
+            (&gbk, None),
+            (&utf16, None),
+        ];
+        for (i, (bytes, mapped_from)) in cases.into_iter().enumerate() {
+            let path = dir.path().join(format!("{i}.csv"));
+            std::fs::write(&path, bytes).unwrap();
+            let opts = TextOptions {
+                forced: None,
+                block_bytes: 64,
+                find_header: &first_row,
+            };
+            let file = File::open(&path).unwrap();
+            let to_map = file.try_clone().ok();
+            let (reader, _) = BlockReader::open("t.csv", Box::new(file), to_map, &opts).unwrap();
+            assert_eq!(reader.mapped.map(|m| m.pos), mapped_from, "{bytes:?}");
+        }
     }
 
     #[test]
@@ -2384,7 +2526,7 @@ mod tests {
                 find_header: find,
             };
             let source = Box::new(std::io::Cursor::new(text.clone().into_bytes()));
-            let (mut reader, _) = BlockReader::open(source, &opts).unwrap();
+            let (mut reader, _) = BlockReader::open("t.csv", source, None, &opts).unwrap();
             let mut builder = reader.builder();
             let mut read: Vec<Vec<Option<String>>> = vec![Vec::new(); 3];
             let mut lines = Vec::new();

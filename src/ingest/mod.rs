@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod csv_reader;
 pub mod encoding;
+mod mapped;
 pub mod merge;
 pub mod parse;
 pub mod problem;

@@ -264,11 +264,54 @@ pub struct RawTable {
 pub enum Records {
     /// Byte spans into the block's text.
     Spans {
-        text: String,
+        text: BlockText,
         spans: Vec<(usize, usize)>,
     },
     /// One line of text per row (workbooks: the cells joined as CSV).
     Lines(Vec<String>),
+}
+
+/// A block's text: read into memory, or standing where it is in a memory
+/// map of the file (a UTF-8 file on disk: its blocks are not copied).
+pub enum BlockText {
+    Read(String),
+    /// `map[start..end]`, checked to be UTF-8 when the block was made.
+    Mapped {
+        map: memmap2::Mmap,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl BlockText {
+    /// `map[start..end]` when it is UTF-8; the map back when it is not.
+    pub fn mapped(
+        map: memmap2::Mmap,
+        start: usize,
+        end: usize,
+    ) -> Result<BlockText, memmap2::Mmap> {
+        match simdutf8::basic::from_utf8(&map[start..end]) {
+            Ok(_) => Ok(BlockText::Mapped { map, start, end }),
+            Err(_) => Err(map),
+        }
+    }
+}
+
+impl std::ops::Deref for BlockText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            BlockText::Read(text) => text,
+            // SAFETY: checked to be UTF-8 in `BlockText::mapped`. The map
+            // is private and read only; another program rewriting the file
+            // while it is read is the hazard every memory-mapped reader
+            // shares (docs/ARCHITECTURE.md, "Reading a file").
+            BlockText::Mapped { map, start, end } => unsafe {
+                std::str::from_utf8_unchecked(&map[*start..*end])
+            },
+        }
+    }
 }
 
 /// A column of cells as a reader built it.
@@ -288,8 +331,12 @@ impl RawTable {
     /// kept as lines).
     pub fn into_text(self) -> Option<String> {
         match self.records {
-            Records::Spans { text, .. } => Some(text),
-            Records::Lines(_) => None,
+            Records::Spans {
+                text: BlockText::Read(text),
+                ..
+            } => Some(text),
+            // A mapped block's text is unmapped as it is dropped.
+            Records::Spans { .. } | Records::Lines(_) => None,
         }
     }
 
