@@ -13,6 +13,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 use polars_arrow::bitmap::iterator::TrueIdxIter;
 
 use super::parse;
@@ -444,11 +445,99 @@ impl<'a> SpecColumn<'a> {
     }
 }
 
-/// `typed.take(keys)` for a per-key column. When none of the keys taken
-/// has a null value, it is taken from a copy without nulls (each null key
-/// given another key's value, which no row takes), so that Polars gathers
-/// plain values instead of a value and a validity bit per row.
+/// `typed.take(keys)` for a per-key column. A number, date, date-time or
+/// category column is gathered value by value from its physical values,
+/// and its validity, only when some key taken is null, bit by bit from
+/// the keys (Polars' own gather of a column with nulls goes through an
+/// `Option` per row). Other columns: when none of the keys taken has a
+/// null value, taken from a copy without nulls (each null key given
+/// another key's value, which no row takes), so that Polars gathers plain
+/// values instead of a value and a validity bit per row.
 fn gather_by_key(typed: &Column, keys: &IdxCa) -> PolarsResult<Column> {
+    let series = typed.as_materialized_series();
+    let physical = series.to_physical_repr();
+    let gathered = match physical.dtype() {
+        DataType::Float64 => gather_values(physical.f64()?, keys)?.into_series(),
+        DataType::Int64 => gather_values(physical.i64()?, keys)?.into_series(),
+        DataType::Int32 => gather_values(physical.i32()?, keys)?.into_series(),
+        DataType::UInt32 => gather_values(physical.u32()?, keys)?.into_series(),
+        _ => return gather_other_by_key(typed, keys),
+    };
+    // SAFETY: the values are the column's own physical values (a
+    // category's code into the same categories, a date's days), moved.
+    let logical = unsafe { gathered.from_physical_unchecked(typed.dtype())? };
+    Ok(logical.into_column())
+}
+
+/// [`gather_by_key`] of physical values.
+fn gather_values<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+    keys: &IdxCa,
+) -> PolarsResult<ChunkedArray<T>> {
+    let ca = ca.rechunk();
+    let taken = keys
+        .cont_slice()
+        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let Some(arr) = ca.downcast_iter().next() else {
+        // No values: only an empty gather is possible.
+        polars_ensure!(taken.is_empty(), OutOfBounds: "gather from an empty column");
+        return Ok(ChunkedArray::from_vec(ca.name().clone(), Vec::new()));
+    };
+    let values = arr.values().as_slice();
+    let past_end = taken.iter().copied().max().unwrap_or(0) as usize;
+    polars_ensure!(
+        taken.is_empty() || past_end < values.len(),
+        OutOfBounds: "key {past_end} past {} values", values.len()
+    );
+    let out: Vec<T::Native> = taken.iter().map(|&k| values[k as usize]).collect();
+    // The null keys: most columns have one, the empty cells' key.
+    let null_keys: Vec<IdxSize> = match arr.validity() {
+        Some(valid) if valid.unset_bits() > 0 => {
+            let nulls = !valid;
+            TrueIdxIter::new(nulls.len(), Some(&nulls))
+                .map(|k| k as IdxSize)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let validity = match null_keys.as_slice() {
+        [] => None,
+        &[null] if !taken.contains(&null) => None,
+        &[null] => Some(pack_bits(taken, |k| k != null)?),
+        _ => {
+            let mut valid_at = vec![true; values.len()];
+            for &k in &null_keys {
+                valid_at[k as usize] = false;
+            }
+            match taken.iter().all(|&k| valid_at[k as usize]) {
+                true => None,
+                false => Some(pack_bits(taken, |k| valid_at[k as usize])?),
+            }
+        }
+    };
+    Ok(ChunkedArray::from_vec_validity(
+        ca.name().clone(),
+        out,
+        validity,
+    ))
+}
+
+/// A validity bitmap of `valid(k)` for each key taken.
+fn pack_bits(taken: &[IdxSize], valid: impl Fn(IdxSize) -> bool) -> PolarsResult<Bitmap> {
+    let bytes: Vec<u8> = taken
+        .chunks(8)
+        .map(|eight| {
+            eight
+                .iter()
+                .enumerate()
+                .fold(0u8, |byte, (i, &k)| byte | u8::from(valid(k)) << i)
+        })
+        .collect();
+    Bitmap::try_new(bytes, taken.len())
+}
+
+/// [`gather_by_key`] of a column of another type (texts, phones).
+fn gather_other_by_key(typed: &Column, keys: &IdxCa) -> PolarsResult<Column> {
     if typed.null_count() == 0 {
         return typed.take(keys);
     }
@@ -1372,7 +1461,22 @@ mod tests {
             .unwrap();
         let plain = Column::new("p".into(), [1.5, 2.5, 3.5, 4.5]);
         let nulls = Column::new("n".into(), [None::<i64>, None]);
-        for typed in [&dates, &words, &plain, &nulls] {
+        let amounts = Column::new("a".into(), [Some(1.5), None, Some(3.5), None]);
+        let counts = Column::new("c".into(), [Some(1i64), Some(2), None, Some(4)]);
+        let codes = Column::new("k".into(), [Some(7u32), None, Some(9), Some(7)]);
+        let moments = Column::new("m".into(), [Some(1i64), None, Some(3), None])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        let phones = Column::new("t".into(), [Some("138"), None, Some("139"), None]);
+        let mut chunked = Column::new("x".into(), [Some(1.0), None]);
+        chunked
+            .append(&Column::new("x".into(), [Some(3.0), Some(4.0)]))
+            .unwrap();
+        let empty = Column::new_empty("e".into(), &DataType::Float64);
+        for typed in [
+            &dates, &words, &plain, &nulls, &amounts, &counts, &codes, &moments, &phones, &chunked,
+            &empty,
+        ] {
             for keys in [
                 vec![],
                 vec![0],
@@ -1388,6 +1492,8 @@ mod tests {
                 let keys = IdxCa::from_vec("".into(), keys);
                 let fast = gather_by_key(typed, &keys).unwrap();
                 let slow = typed.take(&keys).unwrap();
+                assert_eq!(fast.len(), keys.len());
+                assert_eq!(fast.null_count(), slow.null_count());
                 assert_eq!(fast.dtype(), slow.dtype());
                 assert!(
                     fast.as_materialized_series()
