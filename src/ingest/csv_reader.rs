@@ -1516,22 +1516,40 @@ impl ScanState {
         let mut base = self.start;
         while base < n {
             let (delimiters, breaks, quotes) = byte_masks(&bytes[base..], delimiter, newline, b'"');
-            let mut events = delimiters | breaks | quotes;
-            while events != 0 {
-                let bit = events.trailing_zeros();
-                events &= events - 1;
-                let at = base + bit as usize;
-                let is = |mask: u64| mask >> bit & 1 == 1;
-                if is(quotes) {
-                    self.cells.truncate(self.first_cell);
-                    return;
-                }
-                if is(delimiters) {
+            // Only the bytes before the chunk's first quote are read here.
+            let before_quote = match quotes {
+                0 => u64::MAX,
+                q => (q & q.wrapping_neg()) - 1,
+            };
+            let mut delimiters = delimiters & before_quote;
+            let mut breaks = breaks & before_quote;
+            self.cells.reserve(64);
+            loop {
+                // The cells up to the next line break (or the chunk's end),
+                // then the record it ends.
+                let before_break = match breaks {
+                    0 => u64::MAX,
+                    b => (b & b.wrapping_neg()) - 1,
+                };
+                let mut cells = delimiters & before_break;
+                delimiters &= !before_break;
+                while cells != 0 {
+                    let at = base + cells.trailing_zeros() as usize;
+                    cells &= cells - 1;
                     self.cells.push(CellSpan::new(cell_start, at, false));
-                } else {
-                    self.end_plain_record(bytes, cell_start, at, delimiter, newline);
+                    cell_start = at + 1;
                 }
+                if breaks == 0 {
+                    break;
+                }
+                let at = base + breaks.trailing_zeros() as usize;
+                breaks &= breaks - 1;
+                self.end_plain_record(bytes, cell_start, at, delimiter, newline);
                 cell_start = at + 1;
+            }
+            if quotes != 0 {
+                self.cells.truncate(self.first_cell);
+                return;
             }
             base += 64;
         }
