@@ -297,6 +297,22 @@ impl BlockText {
     }
 }
 
+impl BlockText {
+    /// Gives a mapped block's pages back to the kernel once its columns
+    /// are built: the checker reads its text again only to quote a
+    /// rejected record, whose pages are then mapped again from the file's
+    /// cache. A block read into memory keeps its text (it is reused).
+    pub fn release_pages(&self) {
+        #[cfg(unix)]
+        if let BlockText::Mapped { map, .. } = self {
+            // SAFETY: the map is private and only read, never written:
+            // dropping its pages loses nothing, and a later read maps the
+            // file's bytes again.
+            let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+}
+
 impl std::ops::Deref for BlockText {
     type Target = str;
 
