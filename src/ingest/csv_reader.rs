@@ -97,11 +97,8 @@ impl TextSource {
     /// Opens a file and finds its header.
     pub fn open(path: &Path, opts: &TextOptions) -> Result<TextSource, ReadError> {
         let file = std::fs::File::open(path)?;
-        // A file on disk (not a pipe or a device) can be mapped.
-        let to_map = match file.metadata() {
-            Ok(m) if m.is_file() => file.try_clone().ok(),
-            _ => None,
-        };
+        // Mapped when it can be (`MappedFile::new` says).
+        let to_map = file.try_clone().ok();
         TextSource::start(path.display().to_string(), Box::new(file), to_map, opts)
     }
 
@@ -503,8 +500,8 @@ impl BlockReader {
                 want = want.saturating_mul(2).min(self.max_bytes);
                 continue;
             };
+            // At the end, the block runs to it (`cut` is `end`).
             file.pos = base + cut;
-            let at_eof = file.pos == file.len;
             self.done = at_eof;
             let (text, had_errors) = match BlockText::mapped(map, start, cut) {
                 Ok(text) => (text, false),
@@ -1774,12 +1771,19 @@ mod tests {
         let read = gather_from(TextSource::from_bytes("t.csv", bytes.to_vec(), &opts));
         // The same bytes as a file on disk (mapped, when UTF-8): the same
         // header, rows, lines and records set aside, or the same error.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.csv");
-        std::fs::write(&path, bytes).unwrap();
+        let (_dir, path) = on_disk(bytes);
         let from_file = gather_from(TextSource::open(&path, &opts));
         assert_eq!(format!("{read:?}"), format!("{from_file:?}"), "{bytes:?}");
         read
+    }
+
+    /// `bytes` as a file `t.csv` on disk, in a folder removed when the
+    /// first value is dropped.
+    fn on_disk(bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, bytes).unwrap();
+        (dir, path)
     }
 
     fn gather_from(source: Result<TextSource, ReadError>) -> Result<Gathered, ReadError> {
@@ -2157,9 +2161,7 @@ mod tests {
             block_bytes: 64,
             find_header: &first_row,
         };
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.csv");
-        std::fs::write(&path, &bytes).unwrap();
+        let (_dir, path) = on_disk(&bytes);
         // Read from memory, and from the file through a map.
         for source in [
             TextSource::from_bytes("t.csv", bytes, &opts),
@@ -2182,9 +2184,7 @@ mod tests {
         // Blocks of 64 bytes: built (pages given back), then quoted.
         let rows = ["1,武汉", "2,\"x\ny\"", "3,恩施"].repeat(40);
         let text = format!("a,b\n{}\n", rows.join("\n"));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.csv");
-        std::fs::write(&path, &text).unwrap();
+        let (_dir, path) = on_disk(&text);
         let opts = TextOptions {
             forced: None,
             block_bytes: 64,

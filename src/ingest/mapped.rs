@@ -27,11 +27,13 @@ pub struct MappedFile {
 }
 
 impl MappedFile {
-    /// The file from byte `pos` on, when it can be mapped here (some file
-    /// systems cannot map: the file is then read as before). `name` is the
-    /// file's as the user gave it, for the message if it is cut short.
+    /// The file from byte `pos` on, when it is a file on disk (not a pipe
+    /// or a device) and can be mapped here (some file systems cannot: the
+    /// file is then read as before). `name` is the file's as the user gave
+    /// it, for the message if it is cut short.
     pub fn new(file: File, pos: usize, name: &str) -> Option<MappedFile> {
-        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        let metadata = file.metadata().ok().filter(|m| m.is_file())?;
+        let len = usize::try_from(metadata.len()).ok()?;
         let mapped = MappedFile { file, len, pos };
         if pos < len {
             mapped.map(0, len.min(MAP_ALIGN)).ok()?;
@@ -162,5 +164,12 @@ mod tests {
         let empty = dir.path().join("empty.csv");
         std::fs::write(&empty, b"").unwrap();
         assert!(MappedFile::new(File::open(&empty).unwrap(), 0, "empty.csv").is_some());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_device_is_not_mapped() {
+        let null = File::open("/dev/null").unwrap();
+        assert!(MappedFile::new(null, 0, "/dev/null").is_none());
     }
 }
