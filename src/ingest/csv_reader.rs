@@ -33,6 +33,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
+use memmap2::Mmap;
 use polars::prelude::{PolarsResult, StringChunked, StringChunkedBuilder, UInt32Chunked};
 use rayon::prelude::*;
 
@@ -217,6 +218,9 @@ struct BlockReader {
     /// Set when the file's blocks are read through a memory map rather
     /// than from `source`.
     mapped: Option<MappedFile>,
+    /// A mapped file's first block, `map[start..end]`: its head, mapped
+    /// when the file was opened.
+    first_mapped: Option<(Mmap, usize, usize)>,
     buffer: Vec<u8>,
     at_eof: bool,
     done: bool,
@@ -254,49 +258,76 @@ impl BlockReader {
         opts: &TextOptions,
     ) -> Result<(BlockReader, HeaderFound), ReadError> {
         let block_bytes = opts.block_bytes.clamp(1, MAX_BLOCK_BYTES);
-        let mut buffer = Vec::new();
-        // Enough of the file to find the header in, whatever the block size.
+        // Enough of the file to find the header in, whatever the block size;
+        // its whole lines are the first block.
         let first_read = block_bytes.max(HEADER_PREFIX_BYTES);
-        let at_eof = fill(&mut source, &mut buffer, first_read)?;
+        // A file on disk that can be mapped is looked at where it stands
+        // (`head`) rather than read into `buffer`: when it is UTF-8, its
+        // head is the first block as it is.
+        let mut head: Option<(MappedFile, Mmap)> = match to_map {
+            Some(file) if opts.forced != Some(Encoding::Gbk) => MappedFile::new(file, 0, name)
+                .filter(|file| file.len > 0)
+                .and_then(|file| {
+                    let map = file.map(0, file.len.min(first_read)).ok()?;
+                    Some((file, map))
+                }),
+            _ => None,
+        };
+        let mut buffer = Vec::new();
+        let mut at_eof = match &head {
+            Some((file, map)) => map.len() == file.len,
+            None => fill(&mut source, &mut buffer, first_read)?,
+        };
         let mut text_encoding = TextEncoding::from(opts.forced.unwrap_or(Encoding::Utf8));
         let mut given = opts.forced;
-        let mut at_eof = at_eof;
-        // Where `buffer` starts in the file (past a UTF-8 BOM), while it
-        // holds the file's own bytes.
-        let mut buffer_at = Some(0);
-        if buffer.starts_with(b"\xEF\xBB\xBF") && opts.forced != Some(Encoding::Gbk) {
-            buffer.drain(..3);
-            buffer_at = Some(3);
+        // Where the text starts in the file (past a UTF-8 BOM), while it is
+        // the file's own bytes.
+        let mut text_at = Some(0);
+        let start = head.as_ref().map_or(&buffer[..], |(_, map)| &map[..]);
+        let utf16 = encoding::utf16_bom(start);
+        if start.starts_with(b"\xEF\xBB\xBF") && opts.forced != Some(Encoding::Gbk) {
+            if head.is_none() {
+                buffer.drain(..3);
+            }
+            text_at = Some(3);
             given = Some(Encoding::Utf8);
             text_encoding = TextEncoding::Utf8;
-        } else if let Some(utf16) = encoding::utf16_bom(&buffer) {
+        } else if let Some(utf16) = utf16 {
             // Excel's "Unicode 文本": the rest of the file is read as UTF-8.
-            let head = std::mem::take(&mut buffer);
+            let (bytes, rest): (Vec<u8>, Box<dyn Read + Send>) = match head.take() {
+                Some((file, map)) => (map.to_vec(), Box::new(file.read_from(map.len())?)),
+                None => (std::mem::take(&mut buffer), source),
+            };
             source = Box::new(Utf16Reader::new(
                 utf16,
-                std::io::Cursor::new(head).chain(source),
+                std::io::Cursor::new(bytes).chain(rest),
             ));
             at_eof = fill(&mut source, &mut buffer, first_read)?;
             given = Some(Encoding::Utf8);
             text_encoding = utf16;
-            buffer_at = None;
+            text_at = None;
         }
-        let newline = if memchr::memchr(b'\n', &buffer).is_some() {
+        let text = match &head {
+            Some((_, map)) => &map[text_at.unwrap_or(0)..],
+            None => &buffer[..],
+        };
+        let newline = if memchr::memchr(b'\n', text).is_some() {
             b'\n'
-        } else if memchr::memchr(b'\r', &buffer).is_some() {
+        } else if memchr::memchr(b'\r', text).is_some() {
             b'\r'
         } else {
             b'\n'
         };
-        // The first block's whole lines decide the encoding.
-        let lines_end = if at_eof {
-            buffer.len()
-        } else {
-            memchr::memrchr(newline, &buffer).map_or(buffer.len(), |i| i + 1)
+        // The first block: the whole lines (none when one line is longer).
+        let first_cut = match at_eof {
+            true => Some(text.len()),
+            false => memchr::memrchr(newline, text).map(|i| i + 1),
         };
+        // They decide the encoding.
+        let lines_end = first_cut.unwrap_or(text.len());
         let (encoding, decided) = match given {
             Some(e) => (e, Decided::Given),
-            None => (encoding::detect(&buffer[..lines_end]), Decided::FirstBlock),
+            None => (encoding::detect(&text[..lines_end]), Decided::FirstBlock),
         };
         if decided == Decided::FirstBlock {
             text_encoding = encoding.into();
@@ -306,10 +337,10 @@ impl BlockReader {
         let prefix_end = if lines_end <= HEADER_PREFIX_BYTES {
             lines_end
         } else {
-            memchr::memrchr(newline, &buffer[..HEADER_PREFIX_BYTES]).map_or(lines_end, |i| i + 1)
+            memchr::memrchr(newline, &text[..HEADER_PREFIX_BYTES]).map_or(lines_end, |i| i + 1)
         };
-        let prefix_is_all = at_eof && prefix_end == buffer.len();
-        let prefix = encoding::decode(&buffer[..prefix_end], Some(encoding)).text;
+        let prefix_is_all = at_eof && prefix_end == text.len();
+        let prefix = encoding::decode(&text[..prefix_end], Some(encoding)).text;
         let mut best: Option<(u8, HeaderFound, Vec<String>, u32)> = None;
         for delimiter in DELIMITERS {
             let scan = scan(
@@ -343,21 +374,35 @@ impl BlockReader {
             return Err(ReadError::Empty);
         };
         let roles = found.roles.clone();
-        // A UTF-8 file on disk is read on through a map, from where the
-        // buffer starts (a GBK file is decoded into text of its own anyway).
-        let mapped = match (to_map, buffer_at) {
-            (Some(file), Some(pos)) if encoding == Encoding::Utf8 => {
-                MappedFile::new(file, pos, name)
+        // A UTF-8 file on disk is read on through maps, its head the first
+        // block; any other is read on from where its head ends (a GBK file
+        // is decoded into text of its own anyway).
+        let mut first_mapped = None;
+        let mapped = match head {
+            Some((mut file, map)) if encoding == Encoding::Utf8 => {
+                let skip = text_at.unwrap_or(0);
+                match first_cut {
+                    Some(cut) => {
+                        file.pos = skip + cut;
+                        first_mapped = Some((map, skip, skip + cut));
+                    }
+                    // One line longer than the head: mapped on from its start.
+                    None => file.pos = skip,
+                }
+                Some(file)
             }
-            _ => None,
+            Some((file, map)) => {
+                buffer = map[text_at.unwrap_or(0)..].to_vec();
+                source = Box::new(file.read_from(map.len())?);
+                None
+            }
+            None => None,
         };
-        if mapped.is_some() {
-            buffer = Vec::new();
-        }
         Ok((
             BlockReader {
                 source,
                 mapped,
+                first_mapped,
                 buffer,
                 at_eof,
                 done: false,
@@ -469,6 +514,11 @@ impl BlockReader {
     /// [`Self::next_block`] of a mapped file: the block's whole lines
     /// mapped, up to [`Self::max_bytes`] when a line is longer than a block.
     fn next_mapped_block(&mut self) -> Result<ReadBlock, ReadError> {
+        if let Some((map, start, end)) = self.first_mapped.take() {
+            let at_eof = self.mapped.as_ref().is_some_and(|f| f.pos == f.len);
+            self.done = at_eof;
+            return self.mapped_block(map, start, end, at_eof);
+        }
         let Some(file) = self.mapped.as_mut() else {
             unreachable!("only called for a mapped file")
         };
@@ -503,19 +553,31 @@ impl BlockReader {
             // At the end, the block runs to it (`cut` is `end`).
             file.pos = base + cut;
             self.done = at_eof;
-            let (text, had_errors) = match BlockText::mapped(map, start, cut) {
-                Ok(text) => (text, false),
-                Err(map) => {
-                    let (text, had_errors) = self.decode(map[start..cut].to_vec())?;
-                    (BlockText::Read(text), had_errors)
-                }
-            };
-            return Ok(ReadBlock {
-                text,
-                had_errors,
-                at_eof,
-            });
+            return self.mapped_block(map, start, cut, at_eof);
         }
+    }
+
+    /// The block `map[start..end]`: where it stands when it is UTF-8,
+    /// else decoded as a block read would be.
+    fn mapped_block(
+        &self,
+        map: Mmap,
+        start: usize,
+        end: usize,
+        at_eof: bool,
+    ) -> Result<ReadBlock, ReadError> {
+        let (text, had_errors) = match BlockText::mapped(map, start, end) {
+            Ok(text) => (text, false),
+            Err(map) => {
+                let (text, had_errors) = self.decode(map[start..end].to_vec())?;
+                (BlockText::Read(text), had_errors)
+            }
+        };
+        Ok(ReadBlock {
+            text,
+            had_errors,
+            at_eof,
+        })
     }
 
     fn decode(&self, chunk: Vec<u8>) -> Result<(String, bool), ReadError> {
@@ -2225,7 +2287,10 @@ mod tests {
             let file = File::open(&path).unwrap();
             let to_map = file.try_clone().ok();
             let (reader, _) = BlockReader::open("t.csv", Box::new(file), to_map, &opts).unwrap();
-            assert_eq!(reader.mapped.map(|m| m.pos), mapped_from, "{bytes:?}");
+            // Its head, mapped when the file was opened, is the first block.
+            let first = reader.first_mapped.as_ref().map(|&(_, start, _)| start);
+            assert_eq!(first, mapped_from, "{bytes:?}");
+            assert_eq!(reader.mapped.is_some(), mapped_from.is_some());
         }
     }
 

@@ -42,6 +42,15 @@ impl MappedFile {
         Some(mapped)
     }
 
+    /// The file to read on from byte `pos`, when it is not mapped after all
+    /// (its head showed it is not UTF-8).
+    pub fn read_from(self, pos: usize) -> std::io::Result<File> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = self.file;
+        file.seek(SeekFrom::Start(pos as u64))?;
+        Ok(file)
+    }
+
     /// The file's bytes `start..end` (`start` a multiple of [`MAP_ALIGN`],
     /// `end` past it), mapped private and read only, their pages mapped at
     /// once.
