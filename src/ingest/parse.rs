@@ -276,10 +276,15 @@ fn parse_decimal_in_full(raw: &str) -> Option<f64> {
 }
 
 /// Commas only as thousands separators: `1,234`, `-12,345.50`, `1,234,567`
-/// (one to three digits, then groups of exactly three), never `1,2,3`.
+/// (one to three digits, then groups of exactly three), never `1,2,3`, and
+/// never after the point (`1.234,5` is a European `1234.5` or a typing
+/// slip: either way not the number it would read as).
 fn grouped_by_thousands(s: &str) -> bool {
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let whole = unsigned.split('.').next().unwrap_or("");
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if fraction.contains(',') {
+        return false;
+    }
     let mut groups = whole.split(',');
     let first = groups.next().unwrap_or("");
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
@@ -908,7 +913,17 @@ mod tests {
         assert_eq!(parse_decimal("1,234"), Some(1234.0));
         assert_eq!(parse_decimal("12,345.50"), Some(12345.5));
         assert_eq!(parse_decimal("-1,234,567"), Some(-1234567.0));
-        for bad in ["1,2,3", "12,34", "1234,567", ",123", "1,,234", "1,234,56"] {
+        let after_the_point = [
+            "1.234,5",
+            "1.5,000",
+            "12.50,1",
+            "1,234.56,789",
+            "1,234.567,890",
+        ];
+        for bad in ["1,2,3", "12,34", "1234,567", ",123", "1,,234", "1,234,56"]
+            .into_iter()
+            .chain(after_the_point)
+        {
             assert_eq!(parse_decimal(bad), None, "{bad}");
         }
     }
