@@ -298,10 +298,11 @@ pub fn parse_integer(raw: &str) -> Option<i64> {
 }
 
 /// A phone number as its digits: spaces, dashes, brackets and a leading
-/// `+86` dropped.
+/// `+86` dropped (`+86 158…`, `(+86)158…`, `（+86）158…`).
 pub fn phone_digits(raw: &str) -> String {
     let s = fold(raw);
-    let s = s.strip_prefix("+86").unwrap_or(&s);
+    let s = s.trim_start_matches([' ', '(']);
+    let s = s.strip_prefix("+86").unwrap_or(s);
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
@@ -942,7 +943,14 @@ mod tests {
 
     #[test]
     fn phones_read_as_digits_and_mask() {
-        assert_eq!(phone_digits("+86 138-0013-1234"), "13800131234");
+        for typed in [
+            "+86 138-0013-1234",
+            "(+86)13800131234",
+            "（+86）138 0013 1234",
+            " +86-13800131234",
+        ] {
+            assert_eq!(phone_digits(typed), "13800131234", "{typed}");
+        }
         assert_eq!(mask_phone("13800131234"), "138****1234");
         assert_eq!(mask_phone("123"), "****");
     }
