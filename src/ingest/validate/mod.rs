@@ -991,7 +991,10 @@ fn describe(
         }
     };
     let (cell, value) = cell_of(spec.name)?;
-    let quoted = |name: &str| -> PolarsResult<String> { Ok(messages::quote(&cell_of(name)?.1)) };
+    // A cell as a reason quotes it: its phones masked before it is cut to
+    // length (a number cut in two would not be seen as one afterwards).
+    let quote = |text: &str| messages::quote(&parse::mask_phones_of(text));
+    let quoted = |name: &str| -> PolarsResult<String> { Ok(quote(&cell_of(name)?.1)) };
     let shown = |name: &str| -> String {
         let k = spec_index(specs, name);
         match header.spec_cells[k] {
@@ -1009,7 +1012,7 @@ fn describe(
     };
     let column = shown(spec.name);
     let raw_value = value;
-    let value = messages::quote(&raw_value);
+    let value = quote(&raw_value);
     // A date cell as Excel's serial number reads with its date beside it.
     let quoted_date = |name: &str| -> PolarsResult<String> {
         let text = cell_of(name)?.1;
@@ -1017,10 +1020,10 @@ fn describe(
         Ok(match date {
             Some(d) => format!(
                 "{}{}",
-                messages::quote(&text),
+                quote(&text),
                 messages::pick(&format!("（即 {d}）"), &format!(" (= {d})"))
             ),
-            None => messages::quote(&text),
+            None => quote(&text),
         })
     };
     let ticket = spec.name == "closed_at";
