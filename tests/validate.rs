@@ -672,3 +672,25 @@ fn an_excel_serial_date_is_shown_with_its_date() {
         run.stdout
     );
 }
+
+#[test]
+fn a_count_above_its_bound_says_so_in_any_width_of_digits() {
+    let row = |workers: &str| GOOD.replace(",3,1000,", &format!(",{workers},1000,"));
+    let ws = Workspace::new();
+    let rows = [
+        row("100001"),
+        row("１００００１"),
+        row("\"100,001\""),
+        row("0"),
+        row("０"),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    ws.write("m.csv", &mediation_csv(&rows));
+    let (_, json) = validate_json(&ws, &["--mediation", "m.csv"]);
+    let reasons: Vec<String> = rejects(&json).into_iter().map(|(_, _, r)| r).collect();
+    assert_eq!(reasons.len(), 5, "{reasons:?}");
+    for (i, reason) in reasons.iter().enumerate() {
+        let too_many = reason.contains("is above 100000");
+        assert_eq!(too_many, i < 3, "{reason}");
+    }
+}

@@ -1032,40 +1032,27 @@ fn describe(
         Problem::MissingRequired => Message::RequiredEmpty { column },
         Problem::MangledId => Message::MangledId { column, value },
         Problem::Unparseable => unparseable_message(spec, column, value, &raw_value),
-        Problem::OutOfRange => match spec.ty {
-            ColumnType::Count
-                if cell_of(spec.name)?
-                    .1
-                    .as_str()
-                    .parse::<f64>()
-                    .ok()
-                    .map(|n| n as i64)
-                    .is_some_and(|n| n > MAX_WORKERS) =>
-            {
-                Message::CountTooLarge {
-                    column,
-                    value,
-                    max: MAX_WORKERS,
+        Problem::OutOfRange => {
+            // Above the bound or below it: the number as the rule read it
+            // (full-width digits, separators and all).
+            let read = parse::parse_decimal(&raw_value);
+            match spec.ty {
+                ColumnType::Count if read.is_some_and(|n| n > MAX_WORKERS as f64) => {
+                    Message::CountTooLarge {
+                        column,
+                        value,
+                        max: MAX_WORKERS,
+                    }
                 }
-            }
-            ColumnType::Count => Message::CountTooSmall { column, value },
-            _ if cell_of(spec.name)?
-                .1
-                .as_str()
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .or_else(|| parse::parse_decimal(&cell_of(spec.name).ok()?.1))
-                .is_some_and(|a| a > MAX_AMOUNT_YUAN) =>
-            {
-                Message::AmountTooLarge {
+                ColumnType::Count => Message::CountTooSmall { column, value },
+                _ if read.is_some_and(|a| a > MAX_AMOUNT_YUAN) => Message::AmountTooLarge {
                     column,
                     value,
                     max: "1000000000".to_string(),
-                }
+                },
+                _ => Message::Negative { column, value },
             }
-            _ => Message::Negative { column, value },
-        },
+        }
         Problem::ResavedId => Message::ResavedId { column, value },
         Problem::CountyNotInPrefecture => Message::CountyNotInPrefecture {
             column,
