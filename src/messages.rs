@@ -213,6 +213,9 @@ pub enum Message {
     NoHeader {
         kind: String,
         required: String,
+        /// The encoding a text file was read in (text read in the wrong
+        /// one names no column).
+        read_as: Option<String>,
     },
     MissingColumns {
         columns: String,
@@ -629,12 +632,22 @@ impl Message {
                     "the record starting at line {line} runs past {limit_mib} MiB without ending (a missing line break or an unclosed quote?); look at that place in the file"
                 ),
             ),
-            NoHeader { kind, required } => t(
+            NoHeader {
+                kind,
+                required,
+                read_as,
+            } => t(
                 format!(
-                    "找不到表头：前 10 行中没有一行写出{kind}的必填列的一半以上（必填列：{required}）"
+                    "找不到表头：前 10 行中没有一行写出{kind}的必填列的一半以上（必填列：{required}）{}",
+                    read_as.as_ref().map_or(String::new(), |e| format!(
+                        "；文件是按 {e} 读的，如果它是另一种编码，请用 --encoding utf-8 或 --encoding gbk 指定"
+                    ))
                 ),
                 format!(
-                    "no recognisable header: none of the first 10 rows names at least half of the required {kind} columns ({required})"
+                    "no recognisable header: none of the first 10 rows names at least half of the required {kind} columns ({required}){}",
+                    read_as.as_ref().map_or(String::new(), |e| format!(
+                        "; the file was read as {e}: if it is in another encoding, say which with --encoding utf-8 or --encoding gbk"
+                    ))
                 ),
             ),
             MissingColumns { columns } => t(

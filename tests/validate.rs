@@ -543,6 +543,48 @@ fn forced_encoding_overrides_detection() {
 }
 
 #[test]
+fn a_utf8_bom_before_gbk_text_is_skipped_when_gbk_is_forced() {
+    // Some tools put a UTF-8 BOM in front of GBK text: `--encoding gbk`
+    // says what the text is, and the BOM is not part of the header.
+    let ws = Workspace::new();
+    let text = mediation_csv(&[GOOD]);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&gbk);
+    ws.write_bytes("m.csv", &bytes);
+    let (run, json) = validate_json(&ws, &["--mediation", "m.csv", "--encoding", "gbk"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(file_counts(&json, 0), (1, 1, 0, 0, 0));
+}
+
+#[test]
+fn a_header_not_found_says_which_encoding_the_file_was_read_in() {
+    // Chinese headers in GBK read as UTF-8 by force name no column.
+    let ws = Workspace::new();
+    ws.write_gbk(
+        "m.csv",
+        "调解结果,案号,渠道,地市,纠纷类型,委派日期,结案日期\r\n\
+         调解失败,G1,人社+工会,恩施州,欠薪,2023/6/1,2023年6月9日\r\n",
+    );
+    let args = ["validate", "--mediation", "m.csv", "--encoding", "utf-8"];
+    let run = ws.run(&args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("找不到表头"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("文件是按 UTF-8 读的") && run.stderr.contains("--encoding gbk"),
+        "{}",
+        run.stderr
+    );
+    let english: Vec<&str> = args.iter().copied().chain(["--lang", "en"]).collect();
+    let run = ws.run(&english);
+    assert!(
+        run.stderr.contains("the file was read as UTF-8"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn custom_region_table_replaces_hubei() {
     let ws = Workspace::new();
     ws.write(

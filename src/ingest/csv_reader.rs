@@ -285,13 +285,17 @@ impl BlockReader {
         let mut text_at = Some(0);
         let start = head.as_ref().map_or(&buffer[..], |(_, map)| &map[..]);
         let utf16 = encoding::utf16_bom(start);
-        if start.starts_with(b"\xEF\xBB\xBF") && opts.forced != Some(Encoding::Gbk) {
+        if start.starts_with(b"\xEF\xBB\xBF") {
+            // A UTF-8 BOM says UTF-8, unless `--encoding gbk` says otherwise
+            // (a tool put it in front of GBK text): it is not text either way.
             if head.is_none() {
                 buffer.drain(..3);
             }
             text_at = Some(3);
-            given = Some(Encoding::Utf8);
-            text_encoding = TextEncoding::Utf8;
+            if opts.forced != Some(Encoding::Gbk) {
+                given = Some(Encoding::Utf8);
+                text_encoding = TextEncoding::Utf8;
+            }
         } else if let Some(utf16) = utf16 {
             // Excel's "Unicode 文本": the rest of the file is read as UTF-8.
             let (bytes, rest): (Vec<u8>, Box<dyn Read + Send>) = match head.take() {

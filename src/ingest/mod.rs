@@ -500,7 +500,11 @@ fn read_source(
     opts: &LoadOptions,
 ) -> Result<SourceRows, FileProblem> {
     let name = source.name().to_string();
-    let header = schema::match_header(kind, source.header())?;
+    let header =
+        schema::match_header(kind, source.header()).map_err(|e| match source.format() {
+            format @ SourceFormat::Text { .. } => e.read_as(format.to_string()),
+            SourceFormat::Workbook(_) => e,
+        })?;
     let mut read = 0;
     let mut accepted: Option<DataFrame> = None;
     let mut rejects: Vec<Reject> = Vec::new();

@@ -456,6 +456,8 @@ pub struct HeaderMap {
 pub enum HeaderError {
     Unrecognised {
         kind: &'static str,
+        /// The encoding a text file was read in ([`HeaderError::read_as`]).
+        read_as: Option<String>,
     },
     MissingColumns {
         missing: Vec<&'static ColumnSpec>,
@@ -467,12 +469,27 @@ pub enum HeaderError {
     },
 }
 
+impl HeaderError {
+    /// The error of a text file read in `encoding`: a header that names no
+    /// column says which encoding it was read in.
+    pub fn read_as(self, encoding: String) -> HeaderError {
+        match self {
+            HeaderError::Unrecognised { kind, .. } => HeaderError::Unrecognised {
+                kind,
+                read_as: Some(encoding),
+            },
+            other => other,
+        }
+    }
+}
+
 impl std::fmt::Display for HeaderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let message = match self {
-            HeaderError::Unrecognised { kind } => Message::NoHeader {
+            HeaderError::Unrecognised { kind, read_as } => Message::NoHeader {
                 kind: messages::kind_name(kind),
                 required: describe_columns(&required_columns(kind)),
+                read_as: read_as.clone(),
             },
             HeaderError::MissingColumns { missing } => Message::MissingColumns {
                 columns: describe_columns(missing),
@@ -560,7 +577,10 @@ pub fn match_header(kind: LogKind, header: &[String]) -> Result<HeaderMap, Heade
         }
     }
     if spec_cells.iter().all(Option::is_none) {
-        return Err(HeaderError::Unrecognised { kind: kind.name() });
+        return Err(HeaderError::Unrecognised {
+            kind: kind.name(),
+            read_as: None,
+        });
     }
     let missing: Vec<&'static ColumnSpec> = columns
         .iter()
