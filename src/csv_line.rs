@@ -13,9 +13,21 @@
 
 use std::borrow::Cow;
 
-/// Spaces, tabs and carriage returns: what a cell may hold and still be blank.
+/// Spaces, tabs and carriage returns: what may stand before an opening
+/// quote.
 pub fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+/// Whether a cell's text is empty once trimmed as every cell is (spaces of
+/// any width, full-width `　` too): a record of such cells is not a record.
+pub fn is_empty_cell(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        None => true,
+        // The usual case, told by its first byte: a character that is not a space.
+        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
+        _ => std::str::from_utf8(bytes).is_ok_and(|s| s.trim().is_empty()),
+    }
 }
 
 /// The text of a cell as written between two delimiters. `quoted` says

@@ -292,6 +292,53 @@ fn trailing_all_empty_records_are_not_rows() {
 }
 
 #[test]
+fn records_of_full_width_spaces_are_not_rows() {
+    // Cells are trimmed of spaces of any width: these records are empty.
+    let ws = Workspace::new();
+    ws.write(
+        "m.csv",
+        &mediation_csv(&[
+            GOOD,
+            "\u{3000}",
+            ",\u{3000},,,,,,,,,,,,",
+            " , \u{3000} ,,,,,,,,,,,,",
+            "\"\u{3000}\",,,,,,,,,,,,,",
+        ]),
+    );
+    let (run, json) = validate_json(&ws, &["--mediation", "m.csv"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(file_counts(&json, 0), (1, 1, 0, 0, 0));
+}
+
+#[test]
+fn quoted_total_rows_are_total_rows() {
+    let ws = Workspace::new();
+    ws.write(
+        "m.csv",
+        &mediation_csv(&[
+            GOOD,
+            "\"小计\",,,,,,,,,,,,,",
+            "\"合计：3件\",,,,,,,,,,,,,",
+            "\"合计\",,,",
+            "\"\",\"总计\"",
+        ]),
+    );
+    let (_, json) = validate_json(&ws, &["--mediation", "m.csv"]);
+    assert_eq!(file_counts(&json, 0), (5, 1, 0, 0, 4));
+    let reasons: Vec<(u64, String)> = rejects(&json).into_iter().map(|(l, _, r)| (l, r)).collect();
+    let total = "a total row, not a case".to_string();
+    assert_eq!(
+        reasons,
+        [
+            (3, total.clone()),
+            (4, total.clone()),
+            (5, total.clone()),
+            (6, total)
+        ]
+    );
+}
+
+#[test]
 fn undecodable_bytes_reject_the_row_not_the_file() {
     let ws = Workspace::new();
     let mut bytes = mediation_csv(&[GOOD]).into_bytes();

@@ -44,7 +44,7 @@ use super::reader::{
     Records, Source, SourceFormat, StructuralProblem, StructuralReject, TextEncoding, is_total_row,
 };
 use super::schema::LogKind;
-use crate::csv_line::{self, is_blank};
+use crate::csv_line::{self, is_blank, is_empty_cell};
 use polars_arrow::bitmap::Bitmap;
 
 /// Bytes read and checked at once. A block holds whole lines (and, in
@@ -912,7 +912,8 @@ impl BlockBuilder {
                     .iter()
                     .map(String::as_str),
             ),
-            None => is_total_row(cells.iter().map(|c| c.raw(text))),
+            // The cells' texts: `"合计"` as written is 合计.
+            None => is_total_row(cells.iter().map(|c| c.text(text))),
         };
         if total_row {
             Some(StructuralProblem::TotalRow)
@@ -1469,7 +1470,7 @@ fn scan_into(
                     if breaks > 0 && s.multiline_quote.is_none() {
                         s.multiline_quote = Some(i);
                     }
-                    s.has_content |= !is_blank(&bytes[i + 1..q]);
+                    s.has_content |= !is_empty_cell(&bytes[i + 1..q]);
                     s.line += breaks;
                     s.quoted = true;
                     s.cell_rest = q + 1;
@@ -1497,7 +1498,7 @@ fn scan_into(
             i
         };
         let cell_start = s.cell_begin.min(end);
-        s.has_content |= !is_blank(&bytes[s.cell_rest.min(end)..end]);
+        s.has_content |= !is_empty_cell(&bytes[s.cell_rest.min(end)..end]);
         s.cells.push(CellSpan::new(cell_start, end, s.quoted));
         s.cell_begin = i + 1;
         s.cell_rest = i + 1;
@@ -1638,9 +1639,18 @@ impl ScanState {
         let end = trim_cr(bytes, start, line_end, newline);
         self.cells
             .push(CellSpan::new(cell_start.min(end), end, false));
-        let has_content = bytes[start..end]
+        let line = &bytes[start..end];
+        let first = line
             .iter()
-            .any(|&b| b != delimiter && !matches!(b, b' ' | b'\t' | b'\r'));
+            .position(|&b| b != delimiter && !matches!(b, b' ' | b'\t' | b'\r'));
+        let has_content = match first {
+            None => false,
+            // Other than an ASCII space (a full-width one, say): told cell by cell.
+            Some(i) if !line[i].is_ascii_graphic() => {
+                !line.split(|&b| b == delimiter).all(is_empty_cell)
+            }
+            Some(_) => true,
+        };
         self.records.push(Record {
             start: start as u32,
             end: end as u32,
@@ -2414,7 +2424,7 @@ mod tests {
         let (mut lines, mut rows, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
         for (line, record) in &records[1..] {
             let cells = csv_line::split(record, b',');
-            if cells.iter().all(|c| is_blank(c.as_bytes())) {
+            if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             if is_total_row(cells.iter().map(String::as_str)) {

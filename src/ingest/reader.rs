@@ -442,16 +442,17 @@ impl RawTable {
 
 /// Whether a row is a total row: its first non-empty cell starts with 合计,
 /// 总计 or 小计, spaces of any width around or between the characters.
-pub fn is_total_row<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
+/// The cells are their texts (a CSV cell's quotes taken off).
+pub fn is_total_row(mut cells: impl Iterator<Item = impl AsRef<str>>) -> bool {
     // A cell that starts with a printable ASCII character (most rows' first
     // cell) is not empty, and is told without trimming it.
     let has_content =
-        |c: &&str| c.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !c.trim().is_empty();
-    let Some(first) = cells.find(has_content) else {
+        |c: &str| c.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !c.trim().is_empty();
+    let Some(first) = cells.find(|c| has_content(c.as_ref())) else {
         return false;
     };
     // The first two letters, without a String per row.
-    let mut letters = first.chars().filter(|c| !c.is_whitespace());
+    let mut letters = first.as_ref().chars().filter(|c| !c.is_whitespace());
     matches!(letters.next(), Some('合' | '总' | '小')) && letters.next() == Some('计')
 }
 
