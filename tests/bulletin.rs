@@ -203,6 +203,51 @@ fn caseload_money_and_people_follow_the_definitions() {
 }
 
 #[test]
+fn money_totals_are_summed_to_the_fen() {
+    // 0.1 + 0.2 as doubles is 0.30000000000000004: the total is summed in
+    // whole fen, as every row is.
+    let ws = Workspace::new();
+    let rows = [
+        case(
+            "C1",
+            "court",
+            "武汉市",
+            "2023-06-01",
+            "2023-06-02",
+            "success",
+            "1,0.1,0.1",
+        ),
+        case(
+            "C2",
+            "court",
+            "宜昌市",
+            "2023-06-01",
+            "2023-06-02",
+            "success",
+            "1,0.2,0.2",
+        ),
+        case(
+            "C3",
+            "court",
+            "襄阳市",
+            "2023-06-01",
+            "2023-06-02",
+            "failure",
+            "1,0.3,",
+        ),
+    ];
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    ws.write("m.csv", &mediation_csv(&rows));
+    let (h, rows) = csv(
+        &ws,
+        &["rates", "--mediation", "m.csv", "--month", "2023-06"],
+    );
+    let total = row(&h, &rows, "全省合计");
+    assert_eq!(field(&h, total, "amount_yuan"), "0.6");
+    assert_eq!(field(&h, total, "settled_yuan"), "0.3");
+}
+
+#[test]
 fn the_workbook_writes_money_in_ten_thousand_yuan_as_numbers() {
     let ws = Workspace::new();
     caseload_fixture(&ws);

@@ -106,10 +106,13 @@ impl OutcomeCounts {
 pub struct Caseload {
     pub received: u64,
     pub pending_at_end: u64,
-    pub amount_yuan: f64,
+    /// Money in whole fen (分), so that sums of groups are exact (no
+    /// 87665685.54999998): [`Caseload::amount_yuan`].
+    pub amount_fen: u64,
     pub amount_cases: u64,
-    /// 调解金额 (为职工挽回经济损失) over the successes closed in the period.
-    pub settled_yuan: f64,
+    /// 调解金额 (为职工挽回经济损失) over the successes closed in the period,
+    /// in fen: [`Caseload::settled_yuan`].
+    pub settled_fen: u64,
     pub workers: u64,
 }
 
@@ -117,10 +120,20 @@ impl Caseload {
     fn add(&mut self, other: &Caseload) {
         self.received += other.received;
         self.pending_at_end += other.pending_at_end;
-        self.amount_yuan += other.amount_yuan;
+        self.amount_fen += other.amount_fen;
         self.amount_cases += other.amount_cases;
-        self.settled_yuan += other.settled_yuan;
+        self.settled_fen += other.settled_fen;
         self.workers += other.workers;
+    }
+
+    /// 涉案金额 in yuan.
+    pub fn amount_yuan(&self) -> f64 {
+        self.amount_fen as f64 / 100.0
+    }
+
+    /// 调解金额 in yuan.
+    pub fn settled_yuan(&self) -> f64 {
+        self.settled_fen as f64 / 100.0
     }
 }
 
@@ -303,9 +316,9 @@ pub fn compute(
         let caseload = Caseload {
             received: groups::count_at(&received, "received", r)?,
             pending_at_end: groups::count_at(&pending, "pending", p)?,
-            amount_yuan: groups::count_at(&closed, "amount_fen", c)? as f64 / 100.0,
+            amount_fen: groups::count_at(&closed, "amount_fen", c)?,
             amount_cases: groups::count_at(&closed, "amount_cases", c)?,
-            settled_yuan: groups::count_at(&closed, "settled_fen", c)? as f64 / 100.0,
+            settled_fen: groups::count_at(&closed, "settled_fen", c)?,
             workers: groups::count_at(&closed, "workers", c)?,
         };
         total_counts.add(&counts);

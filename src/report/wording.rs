@@ -265,30 +265,30 @@ impl Report {
         let mut money_details = vec![if zh {
             format!(
                 "涉案金额 {} 万元（{} 件有金额），涉及职工 {} 人",
-                wan(l.amount_yuan),
+                wan(l.amount_yuan()),
                 l.amount_cases,
                 l.workers
             )
         } else {
             format!(
                 "amounts at stake {} ×10k yuan ({} cases with an amount), {} workers",
-                wan(l.amount_yuan),
+                wan(l.amount_yuan()),
                 l.amount_cases,
                 l.workers
             )
         }];
         money_details.extend(compare(&|p| {
-            let before = p.mediation.caseload.settled_yuan;
+            let before = p.mediation.caseload.settled_yuan();
             Some(if zh {
                 format!(
                     "{} 万元（{}）",
-                    crate::render::format::fixed_signed((l.settled_yuan - before) / 10_000.0, 2),
+                    crate::render::format::fixed_signed((l.settled_yuan() - before) / 10_000.0, 2),
                     wan(before)
                 )
             } else {
                 format!(
                     "{} (from {})",
-                    crate::render::format::fixed_signed((l.settled_yuan - before) / 10_000.0, 2),
+                    crate::render::format::fixed_signed((l.settled_yuan() - before) / 10_000.0, 2),
                     wan(before)
                 )
             })
@@ -327,7 +327,7 @@ impl Report {
             },
             HeadlineItem {
                 label: money_label.to_string(),
-                value: format!("{} {money_unit}", wan(l.settled_yuan)),
+                value: format!("{} {money_unit}", wan(l.settled_yuan())),
                 details: money_details,
             },
             HeadlineItem {
@@ -413,15 +413,15 @@ impl Report {
         out.push(if zh {
             format!(
                 "调解成功案件为职工挽回经济损失 {} 万元，结案案件涉案金额 {} 万元，涉及职工 {} 人。",
-                wan(l.settled_yuan),
-                wan(l.amount_yuan),
+                wan(l.settled_yuan()),
+                wan(l.amount_yuan()),
                 l.workers
             )
         } else {
             format!(
                 "Successful mediations recovered {} ×10k yuan for workers; the cases closed involved {} ×10k yuan and {} workers.",
-                wan(l.settled_yuan),
-                wan(l.amount_yuan),
+                wan(l.settled_yuan()),
+                wan(l.amount_yuan()),
                 l.workers
             )
         });

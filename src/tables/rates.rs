@@ -206,9 +206,9 @@ fn figures(r: &RateRow, ranked: bool, lang: Lang) -> Vec<Value> {
         Value::opt_float(r.p_adjusted),
         Value::text(r.verdict.code()),
         Value::Int(l.pending_at_end as i64),
-        Value::Float(l.amount_yuan),
+        Value::Float(l.amount_yuan()),
         Value::Int(l.amount_cases as i64),
-        Value::Float(l.settled_yuan),
+        Value::Float(l.settled_yuan()),
         Value::Int(l.workers as i64),
     ];
     if ranked {
