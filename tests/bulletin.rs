@@ -203,6 +203,40 @@ fn caseload_money_and_people_follow_the_definitions() {
 }
 
 #[test]
+fn pending_by_month_counts_each_month_at_its_end_and_the_total_once() {
+    let ws = Workspace::new();
+    caseload_fixture(&ws);
+    let args = [
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--from",
+        "2023-05-01",
+        "--to",
+        "2023-06-20",
+        "--by",
+        "month",
+    ];
+    let (h, rows) = csv(&ws, &args);
+    let month = h.iter().position(|c| c == "month").unwrap();
+    let pending = |key: &str| {
+        let r = rows
+            .iter()
+            .find(|r| r[month] == key || r.contains(&key.to_string()))
+            .unwrap_or_else(|| panic!("no row {key}"));
+        field(&h, r, "pending_at_end").to_string()
+    };
+    // 31 May: A2 (closed 1 June) and A6 (still pending).
+    assert_eq!(pending("2023-05"), "2");
+    // The period ends on 20 June, inside the month: A3, A4 (closed in
+    // July), A6, A7 (closed 29 June) and A9 (closed 30 June); A1 closed on
+    // the 20th itself.
+    assert_eq!(pending("2023-06"), "5");
+    // The total counts once, at the period's end: not 2 + 5.
+    assert_eq!(pending("全省合计"), "5");
+}
+
+#[test]
 fn money_totals_are_summed_to_the_fen() {
     // 0.1 + 0.2 as doubles is 0.30000000000000004: the total is summed in
     // whole fen, as every row is.

@@ -328,6 +328,17 @@ pub fn compute(
         row.outside_data = coverage::row_outside(range, &opts.by, &row.keys);
         rows.push(row);
     }
+    if opts.by.contains(&Dimension::Month) {
+        // The months' rows each count at their own month's end; the total
+        // counts once, at the period's end.
+        let pending = mediation
+            .clone()
+            .lazy()
+            .filter(still_open(opts.period.to))
+            .select([len().alias("pending")])
+            .collect()?;
+        total_caseload.pending_at_end = groups::count_at(&pending, "pending", Some(0))?;
+    }
     let judgement = &opts.judgement;
     judge(&mut rows, judgement);
     let ranked_by_pooled_rate = rank(&mut rows);
@@ -354,9 +365,23 @@ fn fen(amount: Expr) -> Expr {
         .cast(DataType::Int64)
 }
 
+/// A case pending at `end`: received by then and not closed by then (without
+/// an end, still pending).
+fn still_open(end: Option<chrono::NaiveDate>) -> Expr {
+    match end {
+        Some(end) => col("received_on").lt_eq(day_lit(end)).and(
+            col("outcome")
+                .eq(lit("pending"))
+                .or(col("closed_on").gt(day_lit(end))),
+        ),
+        None => col("outcome").eq(lit("pending")),
+    }
+}
+
 /// Cases pending at the end of the period, per group: received by its end
 /// and not closed by then. Grouped by month, each month's row counts those
-/// pending at that month's end. Without an end, the cases still pending.
+/// pending at that month's end (or the period's, when it ends inside the
+/// month). Without an end, the cases still pending.
 fn pending_at_end(
     mediation: &DataFrame,
     regions: &RegionTable,
@@ -364,14 +389,6 @@ fn pending_at_end(
     others: &[&DataFrame],
 ) -> PolarsResult<DataFrame> {
     let pending_by = |end: Option<chrono::NaiveDate>, month_day: Expr| -> PolarsResult<DataFrame> {
-        let still_open = match end {
-            Some(end) => col("received_on").lt_eq(day_lit(end)).and(
-                col("outcome")
-                    .eq(lit("pending"))
-                    .or(col("closed_on").gt(day_lit(end))),
-            ),
-            None => col("outcome").eq(lit("pending")),
-        };
         let keys: Vec<Expr> = opts
             .by
             .iter()
@@ -380,7 +397,7 @@ fn pending_at_end(
         mediation
             .clone()
             .lazy()
-            .filter(still_open)
+            .filter(still_open(end))
             .with_columns(keys)
             .group_by(groups::key_columns(&opts.by))
             .agg([len().alias("pending")])
@@ -399,7 +416,9 @@ fn pending_at_end(
         let Ok(p) = Period::month(&month) else {
             continue;
         };
-        let (Some(end), true) = (p.to, opts.period.to.is_none_or(|t| p.to <= Some(t))) else {
+        // A month the period ends inside (`--to 2023-03-10`): at the
+        // period's end.
+        let Some(end) = p.to.map(|end| opts.period.to.map_or(end, |t| end.min(t))) else {
             continue;
         };
         let part = pending_by(Some(end), day_lit(end))?;
