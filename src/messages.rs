@@ -378,6 +378,7 @@ pub enum Message {
     QueryTooLarge {
         terms: usize,
         depth: usize,
+        subqueries: usize,
     },
     QueryReadsFiles,
     // --- how a run ends ---
@@ -918,12 +919,16 @@ impl Message {
                 "没有要执行的 SQL 语句".into(),
                 "there is no SQL statement to run".into(),
             ),
-            QueryTooLarge { terms, depth } => t(
+            QueryTooLarge {
+                terms,
+                depth,
+                subqueries,
+            } => t(
                 format!(
-                    "查询太大：最多 {terms} 个 AND/OR 条件、{depth} 层括号；请拆成几个查询，或改用 IN (…) 列出取值"
+                    "查询太大：最多 {terms} 个 AND/OR 条件、{depth} 层括号、{subqueries} 层嵌套子查询；请拆成几个查询，或改用 IN (…) 列出取值"
                 ),
                 format!(
-                    "the query is too large: at most {terms} AND/OR terms and {depth} levels of brackets; split it, or list values with IN (…)"
+                    "the query is too large: at most {terms} AND/OR terms, {depth} levels of brackets and {subqueries} subqueries inside one another; split it, or list values with IN (…)"
                 ),
             ),
             QueryReadsFiles => t(

@@ -367,6 +367,54 @@ fn a_query_of_thousands_of_or_terms_is_refused_cleanly() {
 }
 
 #[test]
+fn deep_brackets_run_up_to_the_limit_and_are_refused_cleanly_past_it() {
+    let ws = Workspace::new();
+    ws.write("m.csv", &mediation_csv(&[GOOD]));
+    let query = |sql: &str| {
+        ws.run(&[
+            "query",
+            sql,
+            "--mediation",
+            "m.csv",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+        ])
+    };
+    let brackets = |n: usize| format!("SELECT {}1{} AS x", "(".repeat(n), ")".repeat(n));
+    // Within 200 levels: runs (the SQL parser stopped at 50 before).
+    let run = query(&brackets(200));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "x\n1\n"),
+        "{}",
+        run.stderr
+    );
+    // Subqueries inside one another, each planned in twice the time of
+    // the one inside it: 16 run, 17 are refused at once.
+    let nested = |n: usize| {
+        format!(
+            "SELECT 1 AS x WHERE 1 IN {}(1){}",
+            "(SELECT 1 WHERE 1 IN ".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    let run = query(&nested(15));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "x\n1\n"),
+        "{}",
+        run.stderr
+    );
+    for sql in [brackets(201), nested(17)] {
+        let run = query(&sql);
+        assert_eq!(run.code, 2, "{}", run.stdout);
+        assert!(run.stderr.contains("too large"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn control_characters_in_cells_are_shown_escaped() {
     let ws = Workspace::new();
     ws.write(
