@@ -237,6 +237,38 @@ fn pending_by_month_counts_each_month_at_its_end_and_the_total_once() {
 }
 
 #[test]
+fn grouped_by_month_each_month_is_compared_with_its_place_in_the_earlier_period() {
+    let ws = Workspace::new();
+    caseload_fixture(&ws);
+    // June–July against the 61 days before (April–May): July against May,
+    // where A5 failed; June against April, where nothing was decided.
+    let args = [
+        "rates",
+        "--mediation",
+        "m.csv",
+        "--from",
+        "2023-06-01",
+        "--to",
+        "2023-07-31",
+        "--by",
+        "month",
+        "--compare",
+        "previous",
+    ];
+    let (h, rows) = csv(&ws, &args);
+    let month = h.iter().position(|c| c == "month").unwrap();
+    let prev = |key: &str| {
+        let r = rows.iter().find(|r| r[month] == key).unwrap();
+        (
+            field(&h, r, "prev_successes").to_string(),
+            field(&h, r, "prev_decided").to_string(),
+        )
+    };
+    assert_eq!(prev("2023-07"), ("0".to_string(), "1".to_string()));
+    assert_eq!(prev("2023-06"), ("0".to_string(), "0".to_string()));
+}
+
+#[test]
 fn money_totals_are_summed_to_the_fen() {
     // 0.1 + 0.2 as doubles is 0.30000000000000004: the total is summed in
     // whole fen, as every row is.

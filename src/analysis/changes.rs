@@ -6,9 +6,12 @@
 
 use polars::prelude::*;
 
+use chrono::Datelike;
+
 use super::Streamed;
-use super::groups::KeyValue;
+use super::groups::{Dimension, KeyValue};
 use super::rates::{self, Judgement, RateRow, Rates, RatesOptions};
+use crate::period::Period;
 use crate::regions::RegionTable;
 use crate::stats;
 
@@ -122,6 +125,54 @@ fn key_of(keys: &[KeyValue]) -> String {
         .join("\u{1}")
 }
 
+/// How a row of the earlier period finds its row now: by the same keys,
+/// a month key moved on by the months between the two periods' starts
+/// (2024-01 against 2023-01 a year earlier, not against nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Matching {
+    /// Where the month is among the keys, when grouped by month.
+    month: Option<usize>,
+    months_later: i32,
+}
+
+impl Matching {
+    pub fn new(by: &[Dimension], now: &Period, then: &Period) -> Matching {
+        let month_number = |p: &Period| p.from.map(|d| d.year() * 12 + d.month0() as i32);
+        Matching {
+            month: by.iter().position(|&d| d == Dimension::Month),
+            months_later: match (month_number(now), month_number(then)) {
+                (Some(now), Some(then)) => now - then,
+                _ => 0,
+            },
+        }
+    }
+
+    /// The key an earlier row is matched by.
+    fn key_of_earlier(&self, keys: &[KeyValue]) -> String {
+        let Some(at) = self.month else {
+            return key_of(keys);
+        };
+        let mut keys = keys.to_vec();
+        if let Some(month) = keys.get_mut(at)
+            && let Some(moved) = months_on(&month.key, self.months_later)
+        {
+            month.key = moved;
+        }
+        key_of(&keys)
+    }
+}
+
+/// A month key (YYYY-MM) `n` months on.
+fn months_on(month: &str, n: i32) -> Option<String> {
+    let (y, m) = month.split_once('-')?;
+    let index = y.parse::<i32>().ok()? * 12 + m.parse::<i32>().ok()? - 1 + n;
+    Some(format!(
+        "{:04}-{:02}",
+        index.div_euclid(12),
+        index.rem_euclid(12) + 1
+    ))
+}
+
 /// Rows of `now` with their differences against the matching rows (same
 /// keys) of `then`; a row `then` lacks compares with no cases.
 pub struct Comparison {
@@ -136,6 +187,7 @@ pub struct Comparison {
 pub fn against_earlier(
     now: &Rates,
     then: &Rates,
+    matching: Matching,
     covered: bool,
     judgement: &Judgement,
 ) -> Comparison {
@@ -148,7 +200,7 @@ pub fn against_earlier(
     let earlier: std::collections::HashMap<String, Side> = then
         .rows
         .iter()
-        .map(|r| (key_of(&r.keys), Side::of(r)))
+        .map(|r| (matching.key_of_earlier(&r.keys), Side::of(r)))
         .collect();
     let mut rows: Vec<Difference> = now
         .rows
@@ -225,6 +277,27 @@ mod tests {
             successes: k,
             decided: n,
         }
+    }
+
+    #[test]
+    fn months_are_matched_with_the_same_month_of_the_earlier_period() {
+        assert_eq!(months_on("2023-01", 12).as_deref(), Some("2024-01"));
+        assert_eq!(months_on("2023-11", 3).as_deref(), Some("2024-02"));
+        assert_eq!(months_on("2024-02", -3).as_deref(), Some("2023-11"));
+        let q1 = Period::quarter("2024Q1").unwrap();
+        let month = |m: &str| KeyValue {
+            key: m.to_string(),
+            label: super::super::groups::KeyLabel::Text(m.to_string()),
+        };
+        let by = [Dimension::Month];
+        let year_earlier = Matching::new(&by, &q1, &q1.year_earlier(true).unwrap());
+        assert_eq!(year_earlier.key_of_earlier(&[month("2023-02")]), "2024-02");
+        let previous = Matching::new(&by, &q1, &q1.previous(true).unwrap());
+        assert_eq!(previous.key_of_earlier(&[month("2023-10")]), "2024-01");
+        // Not grouped by month: keys as they are.
+        let by_prefecture =
+            Matching::new(&[Dimension::Prefecture], &q1, &q1.previous(true).unwrap());
+        assert_eq!(by_prefecture.key_of_earlier(&[month("2023-10")]), "2023-10");
     }
 
     #[test]

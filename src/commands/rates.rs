@@ -88,7 +88,9 @@ pub fn run(args: &RatesArgs) -> Result<ExitCode> {
             };
             let then = rates::compute(&logs.mediation, &regions, &then_opts)?;
             let covered = coverage::reaches(range, &earlier);
-            let comparison = changes::against_earlier(&now, &then, covered, &opts.judgement);
+            let matching = changes::Matching::new(&opts.by, &period, &earlier);
+            let comparison =
+                changes::against_earlier(&now, &then, matching, covered, &opts.judgement);
             let (now, comparison) = shown_rows(now, comparison, &filters, &opts.by);
             tables::rates::comparison_table(
                 &now,

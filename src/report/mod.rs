@@ -216,7 +216,11 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
             let mut out = Vec::new();
             for then_period in &earlier {
                 let Some(p) = then_period else {
-                    out.push((changes::against_earlier(now, now, false, judgement), None));
+                    let none = changes::Matching::default();
+                    out.push((
+                        changes::against_earlier(now, now, none, false, judgement),
+                        None,
+                    ));
                     continue;
                 };
                 let then_opts = RatesOptions {
@@ -225,8 +229,9 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
                 };
                 let then = rates::compute(&logs.mediation, regions, &then_opts)?;
                 let covered = coverage::reaches(mediation_range, p);
+                let matching = changes::Matching::new(&[dim], period, p);
                 out.push((
-                    changes::against_earlier(now, &then, covered, judgement),
+                    changes::against_earlier(now, &then, matching, covered, judgement),
                     Some(p.clone()),
                 ));
             }
