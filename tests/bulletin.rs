@@ -202,30 +202,22 @@ fn caseload_money_and_people_follow_the_definitions() {
     assert_eq!(wuhan["settled_yuan"], 9500.35);
 }
 
+/// The row of a table grouped by month whose month cell is `key` (the total
+/// row's is 全省合计).
+fn month_row<'a>(header: &[String], rows: &'a [Vec<String>], key: &str) -> &'a [String] {
+    let month = header.iter().position(|c| c == "month").unwrap();
+    rows.iter()
+        .find(|r| r[month] == key)
+        .unwrap_or_else(|| panic!("no row {key}"))
+}
+
 #[test]
 fn pending_by_month_counts_each_month_at_its_end_and_the_total_once() {
     let ws = Workspace::new();
     caseload_fixture(&ws);
-    let args = [
-        "rates",
-        "--mediation",
-        "m.csv",
-        "--from",
-        "2023-05-01",
-        "--to",
-        "2023-06-20",
-        "--by",
-        "month",
-    ];
-    let (h, rows) = csv(&ws, &args);
-    let month = h.iter().position(|c| c == "month").unwrap();
-    let pending = |key: &str| {
-        let r = rows
-            .iter()
-            .find(|r| r[month] == key || r.contains(&key.to_string()))
-            .unwrap_or_else(|| panic!("no row {key}"));
-        field(&h, r, "pending_at_end").to_string()
-    };
+    let args = "rates --mediation m.csv --from 2023-05-01 --to 2023-06-20 --by month";
+    let (h, rows) = csv(&ws, &args.split(' ').collect::<Vec<_>>());
+    let pending = |key: &str| field(&h, month_row(&h, &rows, key), "pending_at_end").to_string();
     // 31 May: A2 (closed 1 June) and A6 (still pending).
     assert_eq!(pending("2023-05"), "2");
     // The period ends on 20 June, inside the month: A3, A4 (closed in
@@ -242,30 +234,15 @@ fn grouped_by_month_each_month_is_compared_with_its_place_in_the_earlier_period(
     caseload_fixture(&ws);
     // June–July against the 61 days before (April–May): July against May,
     // where A5 failed; June against April, where nothing was decided.
-    let args = [
-        "rates",
-        "--mediation",
-        "m.csv",
-        "--from",
-        "2023-06-01",
-        "--to",
-        "2023-07-31",
-        "--by",
-        "month",
-        "--compare",
-        "previous",
-    ];
-    let (h, rows) = csv(&ws, &args);
-    let month = h.iter().position(|c| c == "month").unwrap();
+    let args =
+        "rates --mediation m.csv --from 2023-06-01 --to 2023-07-31 --by month --compare previous";
+    let (h, rows) = csv(&ws, &args.split(' ').collect::<Vec<_>>());
     let prev = |key: &str| {
-        let r = rows.iter().find(|r| r[month] == key).unwrap();
-        (
-            field(&h, r, "prev_successes").to_string(),
-            field(&h, r, "prev_decided").to_string(),
-        )
+        let r = month_row(&h, &rows, key);
+        (field(&h, r, "prev_successes"), field(&h, r, "prev_decided"))
     };
-    assert_eq!(prev("2023-07"), ("0".to_string(), "1".to_string()));
-    assert_eq!(prev("2023-06"), ("0".to_string(), "0".to_string()));
+    assert_eq!(prev("2023-07"), ("0", "1"));
+    assert_eq!(prev("2023-06"), ("0", "0"));
 }
 
 #[test]
