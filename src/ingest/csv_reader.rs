@@ -912,6 +912,18 @@ impl BlockBuilder {
                     .iter()
                     .map(String::as_str),
             ),
+            // Most rows: a first cell unquoted and starting with a printable
+            // ASCII character, which 合计, 总计 and 小计 do not.
+            None if cells.first().is_some_and(|c| {
+                !c.quoted()
+                    && c.raw(text)
+                        .as_bytes()
+                        .first()
+                        .is_some_and(u8::is_ascii_graphic)
+            }) =>
+            {
+                false
+            }
             // The cells' texts: `"合计"` as written is 合计.
             None => is_total_row(cells.iter().map(|c| c.text(text))),
         };
@@ -1385,6 +1397,14 @@ enum Lines {
     General,
 }
 
+/// Whether a plain record holds a cell that is not empty once trimmed
+/// (spaces of any width): out of line, as few records start with a space
+/// other than ASCII.
+#[cold]
+fn has_a_non_empty_cell(line: &[u8], delimiter: u8) -> bool {
+    !line.split(|&b| b == delimiter).all(is_empty_cell)
+}
+
 /// [`scan`] into vectors kept from an earlier scan.
 #[allow(clippy::too_many_arguments)]
 fn scan_into(
@@ -1627,6 +1647,7 @@ impl ScanState {
 
     /// Ends the plain record from `self.start` at the line break at
     /// `line_end` (or the file's end): its last cell from `cell_start`.
+    #[inline(always)]
     fn end_plain_record(
         &mut self,
         bytes: &[u8],
@@ -1645,11 +1666,9 @@ impl ScanState {
             .position(|&b| b != delimiter && !matches!(b, b' ' | b'\t' | b'\r'));
         let has_content = match first {
             None => false,
+            Some(i) if line[i].is_ascii_graphic() => true,
             // Other than an ASCII space (a full-width one, say): told cell by cell.
-            Some(i) if !line[i].is_ascii_graphic() => {
-                !line.split(|&b| b == delimiter).all(is_empty_cell)
-            }
-            Some(_) => true,
+            Some(_) => has_a_non_empty_cell(line, delimiter),
         };
         self.records.push(Record {
             start: start as u32,
