@@ -925,10 +925,10 @@ impl Message {
                 subqueries,
             } => t(
                 format!(
-                    "查询太大：最多 {terms} 个 AND/OR 条件、{depth} 层括号、{subqueries} 层嵌套子查询；请拆成几个查询，或改用 IN (…) 列出取值"
+                    "查询太大：最多 {terms} 个由 AND、OR、UNION 或 + - * / || 连接的项、{depth} 层括号、{subqueries} 层嵌套子查询；请拆成几个查询，或改用 IN (…) 列出取值"
                 ),
                 format!(
-                    "the query is too large: at most {terms} AND/OR terms, {depth} levels of brackets and {subqueries} subqueries inside one another; split it, or list values with IN (…)"
+                    "the query is too large: at most {terms} terms joined by AND, OR, UNION or + - * / ||, {depth} levels of brackets and {subqueries} subqueries inside one another; split it, or list values with IN (…)"
                 ),
             ),
             QueryReadsFiles => t(

@@ -367,6 +367,60 @@ fn a_query_of_thousands_of_or_terms_is_refused_cleanly() {
 }
 
 #[test]
+fn long_chains_of_operators_and_unions_run_or_are_refused_never_crash() {
+    // 3,000 UNIONs overflowed the main thread's stack (abort, exit 134);
+    // 8,000 `+` likewise. Within the limit they run; past it, refused.
+    let ws = Workspace::new();
+    ws.write("m.csv", &mediation_csv(&[GOOD]));
+    let query = |sql: &str| {
+        ws.run(&[
+            "query",
+            sql,
+            "--mediation",
+            "m.csv",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+        ])
+    };
+    let unions = |n: usize| vec!["SELECT 1 AS x"; n].join(" UNION ");
+    let sums = |n: usize| format!("SELECT {} AS x", vec!["1"; n].join("+"));
+    let concatenated = |n: usize| format!("SELECT length({}) AS x", vec!["'a'"; n].join(" || "));
+    let run = query(&unions(1500));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "x\n1\n"),
+        "{}",
+        run.stderr
+    );
+    let run = query(&sums(1500));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "x\n1500\n"),
+        "{}",
+        run.stderr
+    );
+    // Dashes inside a quoted date are not operators.
+    let dates = format!(
+        "SELECT count(*) AS x FROM mediation WHERE {}",
+        vec!["received_on <> '2023-06-01'"; 1200].join(" OR ")
+    );
+    let run = query(&dates);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "x\n0\n"),
+        "{}",
+        run.stderr
+    );
+    for sql in [unions(3000), sums(8000), concatenated(9000)] {
+        let run = query(&sql);
+        assert_eq!(run.code, 2, "{}", run.stdout);
+        assert!(run.stderr.contains("too large"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn deep_brackets_run_up_to_the_limit_and_are_refused_cleanly_past_it() {
     let ws = Workspace::new();
     ws.write("m.csv", &mediation_csv(&[GOOD]));
