@@ -101,6 +101,60 @@ fn findings_list_orphans_missing_ids_late_tickets_and_cross_region_links() {
 }
 
 #[test]
+fn a_filter_chooses_the_tickets_reported_on_and_links_are_looked_up_among_all_cases() {
+    let ws = Workspace::new();
+    fixture(&ws);
+    let counts = |args: &[&str], prefecture: &str| -> Vec<String> {
+        let mut all = args.to_vec();
+        all.extend(["--format", "csv"]);
+        let run = run_funnel(&ws, &all);
+        let (h, rows) = parse_csv_all(&run.stdout);
+        let r = rows
+            .iter()
+            .find(|r| field(&h, r, "prefecture") == prefecture)
+            .unwrap_or_else(|| panic!("no row {prefecture}: {}", run.stdout));
+        ["referred", "linked", "closed", "successes"]
+            .iter()
+            .map(|c| field(&h, r, c).to_string())
+            .collect()
+    };
+    // R4 (宜昌市) is named by C4, a 武汉市 case: linked, filtered or not.
+    assert_eq!(counts(&[], "宜昌市"), ["1", "1", "1", "0"]);
+    assert_eq!(
+        counts(&["--prefecture", "宜昌"], "宜昌市"),
+        ["1", "1", "1", "0"]
+    );
+    assert_eq!(
+        counts(&["--prefecture", "宜昌"], "筛选合计"),
+        ["1", "1", "1", "0"]
+    );
+    // A case filter does not unlink a ticket named by a case of another channel.
+    assert_eq!(
+        counts(&["--channel", "arbitration"], "武汉市"),
+        ["3", "2", "1", "1"]
+    );
+
+    let run = run_funnel(&ws, &["--lang", "en", "--prefecture", "武汉"]);
+    let out = &run.stdout;
+    // C4's ticket exists (in 宜昌市): not an orphan, but a cross-region link;
+    // the data's last date is all the data's (C7 of 宜昌市, 2023-08-01).
+    assert!(out.contains("matches no ticket): 1 — C5"), "{out}");
+    assert!(out.contains("C4 (武汉市) → R4 (宜昌市)"), "{out}");
+    assert!(out.contains("2023-08-01): 1 — R3"), "{out}");
+    let run = run_funnel(&ws, &["--lang", "en", "--prefecture", "宜昌"]);
+    assert!(
+        run.stdout.contains("C4 (武汉市) → R4 (宜昌市)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("matches no ticket): none"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn period_selects_tickets_by_received_at() {
     let ws = Workspace::new();
     fixture(&ws);

@@ -154,12 +154,34 @@ fn latest_date(hotline: &DataFrame, mediation: &DataFrame) -> PolarsResult<Optio
         .map(|d| epoch + chrono::Duration::days(d as i64)))
 }
 
+/// What a funnel is computed over: the rows it reports on (filtered by
+/// region, category or a case's channel, source or type) and every row,
+/// among which links are looked up: a 武汉市 case may name a 黄石市 ticket,
+/// and a ticket named by a case of another channel is still linked.
+#[derive(Clone, Copy)]
+pub struct ReferralLogs<'a> {
+    pub hotline: &'a DataFrame,
+    pub mediation: &'a DataFrame,
+    /// Every hotline and mediation row, when the two above are filtered.
+    pub unfiltered: Option<(&'a DataFrame, &'a DataFrame)>,
+}
+
+impl ReferralLogs<'_> {
+    fn all_hotline(&self) -> &DataFrame {
+        self.unfiltered.map_or(self.hotline, |(h, _)| h)
+    }
+
+    fn all_mediation(&self) -> &DataFrame {
+        self.unfiltered.map_or(self.mediation, |(_, m)| m)
+    }
+}
+
 pub fn compute(
-    hotline: &DataFrame,
-    mediation: &DataFrame,
+    logs: ReferralLogs,
     regions: &RegionTable,
     opts: &ReferralOptions,
 ) -> PolarsResult<Referrals> {
+    let hotline = logs.hotline;
     let day = col("received_at").dt().date();
     let dims = [opts.by];
     let referred = hotline
@@ -177,7 +199,8 @@ pub fn compute(
     // semi join on the referred ids): without it every linked case's
     // ticket id would be, and with no hotline file those are all orphans.
     let referred_ids = referred.clone().lazy().select([col("ticket_id")]);
-    let links = mediation
+    let links = logs
+        .all_mediation()
         .clone()
         .lazy()
         .filter(col("hotline_ticket_id").is_not_null())
@@ -239,7 +262,7 @@ pub fn compute(
     let total_agg = tickets.clone().lazy().select(counts).collect_streamed()?;
     let total = row(Vec::new(), &total_agg, Some(0))?;
 
-    let findings = findings(hotline, mediation, &tickets, opts)?;
+    let findings = findings(logs, &tickets, opts)?;
     Ok(Referrals {
         rows,
         total,
@@ -250,16 +273,19 @@ pub fn compute(
 /// The link checks' findings, each counted and its first ids listed: the
 /// orphan links alone can be a fifth of all cases.
 fn findings(
-    hotline: &DataFrame,
-    mediation: &DataFrame,
+    logs: ReferralLogs,
     referred: &DataFrame,
     opts: &ReferralOptions,
 ) -> PolarsResult<Findings> {
+    let (hotline, mediation) = (logs.all_hotline(), logs.all_mediation());
+    // The cases reported on: a link of one of them is looked up among all
+    // tickets.
+    let cases = logs.mediation;
     let ticket_ids = hotline
         .column("ticket_id")?
         .as_materialized_series()
         .clone();
-    let orphans = mediation
+    let orphans = cases
         .clone()
         .lazy()
         .filter(
@@ -271,7 +297,7 @@ fn findings(
         )
         .select([col("case_id")])
         .collect_streamed()?;
-    let without_ticket = mediation
+    let without_ticket = cases
         .clone()
         .lazy()
         .filter(
@@ -305,10 +331,22 @@ fn findings(
         col("ticket_id").alias("hotline_ticket_id"),
         col("prefecture_code").alias("__ticket_prefecture"),
     ]);
+    // Reported when the case or its ticket is among the rows reported on.
+    let reported = match logs.unfiltered {
+        None => lit(true),
+        Some(_) => {
+            let ids = |df: &DataFrame, name: &str| -> PolarsResult<Expr> {
+                Ok(lit(df.column(name)?.as_materialized_series().clone()).implode(false))
+            };
+            col("case_id")
+                .is_in(ids(cases, "case_id")?, false)
+                .or(col("hotline_ticket_id").is_in(ids(logs.hotline, "ticket_id")?, false))
+        }
+    };
     let cross = mediation
         .clone()
         .lazy()
-        .filter(col("hotline_ticket_id").is_not_null())
+        .filter(col("hotline_ticket_id").is_not_null().and(reported))
         .join(
             tickets,
             [col("hotline_ticket_id")],

@@ -27,6 +27,7 @@ use disputes::period::Period;
 use disputes::regions::RegionTable;
 use disputes::render::{self, Format, RenderOptions};
 use disputes::tables::Table;
+use polars::prelude::DataFrame;
 
 use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, PeriodArgs};
 
@@ -335,20 +336,40 @@ pub fn load_filtered(
     filter_args: &FilterArgs,
     kinds: &[LogKind],
 ) -> Result<(Logs, RegionTable, Filters)> {
+    let (logs, _, regions, filters) = load_filtered_keeping_all(input, filter_args, kinds)?;
+    Ok((logs, regions, filters))
+}
+
+/// Every hotline and mediation row, before the filters.
+pub struct Unfiltered {
+    pub hotline: DataFrame,
+    pub mediation: DataFrame,
+}
+
+/// [`load_filtered`], keeping every row as well when a filter took some out
+/// (the referral funnel looks links up among all of them).
+pub fn load_filtered_keeping_all(
+    input: &InputArgs,
+    filter_args: &FilterArgs,
+    kinds: &[LogKind],
+) -> Result<(Logs, Option<Unfiltered>, RegionTable, Filters)> {
     let (mut logs, regions) = load(input, kinds)?;
     let filters = Filters::resolve(&filter_args.values(), &regions)?;
     filters.check_applies(kinds)?;
-    if !filters.is_empty() {
-        let (mediation, mut unmatched) = filters.apply(&logs.mediation, LogKind::Mediation)?;
-        let (hotline, more) = filters.apply(&logs.hotline, LogKind::Hotline)?;
-        unmatched.extend(more);
-        for value in unmatched {
-            warn(Message::FilterMatchesNothing { value });
-        }
-        logs.mediation = mediation;
-        logs.hotline = hotline;
+    if filters.is_empty() {
+        return Ok((logs, None, regions, filters));
     }
-    Ok((logs, regions, filters))
+    let (mediation, mut unmatched) = filters.apply(&logs.mediation, LogKind::Mediation)?;
+    let (hotline, more) = filters.apply(&logs.hotline, LogKind::Hotline)?;
+    unmatched.extend(more);
+    for value in unmatched {
+        warn(Message::FilterMatchesNothing { value });
+    }
+    let unfiltered = Unfiltered {
+        hotline: std::mem::replace(&mut logs.hotline, hotline),
+        mediation: std::mem::replace(&mut logs.mediation, mediation),
+    };
+    Ok((logs, Some(unfiltered), regions, filters))
 }
 
 pub fn period(args: &PeriodArgs) -> Result<Period> {

@@ -12,7 +12,7 @@ use anyhow::Result;
 use disputes::analysis::coverage::DataRange;
 use disputes::analysis::groups::Dimension;
 use disputes::analysis::rates::{self, Judgement, RatesOptions};
-use disputes::analysis::referral::{self, ReferralOptions};
+use disputes::analysis::referral::{self, ReferralLogs, ReferralOptions};
 use disputes::ingest::schema::LogKind;
 use disputes::messages::Message;
 use disputes::tables;
@@ -27,7 +27,7 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
     if !(0..=MAX_LINK_DAYS).contains(&args.link_days) {
         return Err(Message::LinkDays.into());
     }
-    let (logs, regions, filters) = super::load_filtered(
+    let (logs, unfiltered, regions, filters) = super::load_filtered_keeping_all(
         &args.input,
         &args.filters,
         &[LogKind::Hotline, LogKind::Mediation],
@@ -49,7 +49,12 @@ pub fn run(args: &FunnelArgs) -> Result<ExitCode> {
         link_days: args.link_days,
     };
     let lang = args.output.lang;
-    let mut result = referral::compute(&logs.hotline, &logs.mediation, &regions, &opts)?;
+    let referral_logs = ReferralLogs {
+        hotline: &logs.hotline,
+        mediation: &logs.mediation,
+        unfiltered: unfiltered.as_ref().map(|u| (&u.hotline, &u.mediation)),
+    };
+    let mut result = referral::compute(referral_logs, &regions, &opts)?;
     result.rows.retain(|r| filters.shows(&[opts.by], r));
 
     let mut accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);

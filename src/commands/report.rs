@@ -28,7 +28,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if !(0..=super::referral::MAX_LINK_DAYS).contains(&args.link_days) {
         return Err(Message::LinkDays.into());
     }
-    let (logs, regions, filters) = super::load_filtered(
+    let (logs, unfiltered, regions, filters) = super::load_filtered_keeping_all(
         &args.input,
         &args.filters,
         &[LogKind::Hotline, LogKind::Mediation],
@@ -84,7 +84,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         period_name,
         filters,
     };
-    let report = report::build(&logs, &regions, &opts)?;
+    let unfiltered = unfiltered.as_ref().map(|u| (&u.hotline, &u.mediation));
+    let report = report::build(&logs, unfiltered, &regions, &opts)?;
     let count = folder::write(&report, &regions, &out, args.force)?;
     print_summary(&report, &logs, &out, count)?;
     Ok(ExitCode::SUCCESS)

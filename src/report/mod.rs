@@ -166,7 +166,14 @@ fn retain_keys(table: &mut Table, all: &Rates, keys: &[String]) {
 }
 
 /// Computes everything the report shows.
-pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> PolarsResult<Report> {
+/// The report of `logs` (filtered as `opts.filters` says; `unfiltered` holds
+/// every row when a filter took some out, for the referral funnel's links).
+pub fn build(
+    logs: &Logs,
+    unfiltered: Option<(&DataFrame, &DataFrame)>,
+    regions: &RegionTable,
+    opts: &ReportOptions,
+) -> PolarsResult<Report> {
     let lang = opts.lang;
     let period = &opts.period;
     let judgement = &opts.judgement;
@@ -262,7 +269,12 @@ pub fn build(logs: &Logs, regions: &RegionTable, opts: &ReportOptions) -> Polars
         period: period.clone(),
         link_days: opts.link_days,
     };
-    let mut referrals = referral::compute(&logs.hotline, &logs.mediation, regions, &referral_opts)?;
+    let referral_logs = referral::ReferralLogs {
+        hotline: &logs.hotline,
+        mediation: &logs.mediation,
+        unfiltered,
+    };
+    let mut referrals = referral::compute(referral_logs, regions, &referral_opts)?;
     referrals
         .rows
         .retain(|r| opts.filters.shows(&[Dimension::Prefecture], r));
