@@ -632,6 +632,25 @@ fn a_header_not_found_says_which_encoding_the_file_was_read_in() {
 }
 
 #[test]
+fn an_undecodable_cell_names_the_encoding_alone() {
+    // A tab-separated file: the reason said "not valid UTF-8, tab".
+    let ws = Workspace::new();
+    let mut bytes = mediation_csv(&[GOOD]).replace(',', "\t").into_bytes();
+    bytes.extend_from_slice(
+        b"M2\tcourt\t\xff\xfe\t\t\t\t\xe6\xac\xa0\xe8\x96\xaa\t\t2023-06-01\t\tpending\t\t\t\n",
+    );
+    ws.write_bytes("m.tsv", &bytes);
+    let (_, json) = validate_json(&ws, &["--mediation", "m.tsv", "--encoding", "utf-8"]);
+    let reasons: Vec<String> = rejects(&json).into_iter().map(|(_, _, r)| r).collect();
+    assert_eq!(
+        reasons,
+        [
+            "column 3 holds bytes that are not valid UTF-8; save the file as UTF-8 or GBK, or give --encoding"
+        ]
+    );
+}
+
+#[test]
 fn custom_region_table_replaces_hubei() {
     let ws = Workspace::new();
     ws.write(

@@ -502,7 +502,7 @@ fn read_source(
     let name = source.name().to_string();
     let header =
         schema::match_header(kind, source.header()).map_err(|e| match source.format() {
-            format @ SourceFormat::Text { .. } => e.read_as(format.to_string()),
+            SourceFormat::Text { encoding, .. } => e.read_as(encoding.name().to_string()),
             SourceFormat::Workbook(_) => e,
         })?;
     let mut read = 0;
@@ -592,7 +592,10 @@ fn structural_reject(
         StructuralProblem::StrayQuote => Message::StrayQuote,
         StructuralProblem::Undecodable { column } => Message::Undecodable {
             column: *column,
-            encoding: raw.format.to_string(),
+            encoding: match &raw.format {
+                SourceFormat::Text { encoding, .. } => encoding.name().to_string(),
+                other => other.to_string(),
+            },
         },
         StructuralProblem::ErrorCell { value, .. } => Message::ErrorCell {
             column: named(),

@@ -37,6 +37,18 @@ pub enum TextEncoding {
     Utf16Be,
 }
 
+impl TextEncoding {
+    /// The encoding's name as messages and the accounting give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Gbk => "GBK/GB18030",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
 impl From<Encoding> for TextEncoding {
     fn from(e: Encoding) -> TextEncoding {
         match e {
@@ -102,12 +114,7 @@ impl std::fmt::Display for SourceFormat {
                 encoding,
                 delimiter,
             } => {
-                f.write_str(match encoding {
-                    TextEncoding::Utf8 => "UTF-8",
-                    TextEncoding::Gbk => "GBK/GB18030",
-                    TextEncoding::Utf16Le => "UTF-16LE",
-                    TextEncoding::Utf16Be => "UTF-16BE",
-                })?;
+                f.write_str(encoding.name())?;
                 match delimiter {
                     b'\t' => f.write_str(", tab"),
                     b';' => f.write_str(", ;"),
