@@ -197,3 +197,33 @@ fn no_usable_row_at_all_is_said_on_standard_error() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("没有可用的记录"), "{}", run.stderr);
 }
+
+#[test]
+fn quantiles_are_numpys_to_the_last_digit() {
+    // numpy 2.4: np.quantile([1.0], 0.5) = 1.0; np.quantile([24, 27], 0.9)
+    // = 26.7; np.quantile([2.4, 7.2, 16.8], 0.5) = 7.2, the hours being
+    // (closed − received) / 1 h. Hours made by Polars (a multiplication by
+    // 1/3,600,000) gave 0.9999999999999999, 26.699999999999996 and
+    // 7.199999999999999.
+    let ws = Workspace::new();
+    ws.write(
+        "h.csv",
+        &hotline_csv(&[
+            "Q1,2023-07-01 09:00,武汉,,欠薪,转办,已办结,2023-07-01 10:00,,,",
+            "Q2,2023-06-01 00:00,宜昌,,欠薪,转办,已办结,2023-06-02 00:00,,,",
+            "Q3,2023-06-01 00:00,宜昌,,欠薪,转办,已办结,2023-06-02 03:00,,,",
+            "Q4,2023-06-01 00:00,襄阳,,欠薪,转办,已办结,2023-06-01 02:24,,,",
+            "Q5,2023-06-01 00:00,襄阳,,欠薪,转办,已办结,2023-06-01 07:12,,,",
+            "Q6,2023-06-01 00:00,襄阳,,欠薪,转办,已办结,2023-06-01 16:48,,,",
+        ]),
+    );
+    let (h, rows) = hotline_csv_out(&ws, &["--year", "2023"]);
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| field(&h, r, "prefecture") == name)
+            .unwrap()
+    };
+    assert_eq!(field(&h, row("武汉市"), "median_hours_to_close"), "1");
+    assert_eq!(field(&h, row("宜昌市"), "p90_hours_to_close"), "26.7");
+    assert_eq!(field(&h, row("襄阳市"), "median_hours_to_close"), "7.2");
+}

@@ -15,6 +15,7 @@ use super::coverage::{self, DataRange};
 use super::groups::{self, Dimension, KeyValue};
 use crate::period::Period;
 use crate::regions::RegionTable;
+use crate::stats;
 
 #[derive(Debug, Clone)]
 pub struct HotlineOptions {
@@ -55,16 +56,22 @@ fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Hours from received_at to closed_at (null for open tickets).
-fn hours_to_close() -> Expr {
-    (col("closed_at").cast(DataType::Int64) - col("received_at").cast(DataType::Int64))
-        .cast(DataType::Float64)
-        / lit(3_600_000.0)
+/// Milliseconds from received_at to closed_at (null for open tickets).
+/// Hours are made from them by true division in Rust ([`hours`]): Polars
+/// divides by a literal as a multiplication by its reciprocal, which made
+/// one hour 0.9999999999999999.
+fn milliseconds_to_close() -> Expr {
+    col("closed_at").cast(DataType::Int64) - col("received_at").cast(DataType::Int64)
+}
+
+/// Milliseconds as hours, as numpy divides a timedelta by one hour.
+fn hours(milliseconds: i64) -> f64 {
+    milliseconds as f64 / 3_600_000.0
 }
 
 fn figures(sla_days: f64) -> Vec<Expr> {
     let closed = col("status").eq(lit("closed"));
-    let hours = col("__hours");
+    let milliseconds = col("__milliseconds");
     let satisfied = col("satisfaction")
         .eq(lit("satisfied"))
         .or(col("satisfaction").eq(lit("basically_satisfied")));
@@ -74,16 +81,20 @@ fn figures(sla_days: f64) -> Vec<Expr> {
     vec![
         len().alias("received"),
         closed.clone().sum().alias("closed"),
-        hours
+        // Each group's times, sorted: their quantiles are numpy's
+        // (stats::quantile_linear_sorted), taken in `row_at`.
+        milliseconds
             .clone()
-            .quantile(lit(0.5), QuantileMethod::Linear)
-            .alias("median_hours_to_close"),
-        hours
-            .clone()
-            .quantile(lit(0.9), QuantileMethod::Linear)
-            .alias("p90_hours_to_close"),
+            .drop_nulls()
+            .sort(SortOptions::default())
+            .alias("__sorted_milliseconds"),
+        // Within 24 × sla_days hours, compared in milliseconds (no division).
         closed
-            .and(hours.lt_eq(lit(24.0 * sla_days)))
+            .and(
+                milliseconds
+                    .cast(DataType::Float64)
+                    .lt_eq(lit(sla_days * 86_400_000.0)),
+            )
             .sum()
             .alias("on_time"),
         evaluated.sum().alias("evaluated"),
@@ -97,13 +108,23 @@ fn row_at(agg: &DataFrame, keys: Vec<KeyValue>, i: Option<usize>) -> PolarsResul
     let received = n("received")?;
     let closed = n("closed")?;
     let referred = n("referred")?;
+    let hours: Vec<f64> = match i {
+        Some(i) => agg
+            .column("__sorted_milliseconds")?
+            .list()?
+            .get_as_series(i)
+            .map(|s| s.i64().map(|v| v.into_no_null_iter().map(hours).collect()))
+            .transpose()?
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     Ok(HotlineRow {
         keys,
         received,
         closed,
         closure_rate: ratio(closed, received),
-        median_hours_to_close: groups::float_at(agg, "median_hours_to_close", i)?,
-        p90_hours_to_close: groups::float_at(agg, "p90_hours_to_close", i)?,
+        median_hours_to_close: stats::quantile_linear_sorted(&hours, 0.5),
+        p90_hours_to_close: stats::quantile_linear_sorted(&hours, 0.9),
         on_time_rate: ratio(n("on_time")?, closed),
         satisfaction_rate: ratio(n("satisfied")?, n("evaluated")?),
         referred,
@@ -128,14 +149,17 @@ pub fn compute(
         .lazy()
         .filter(opts.period.contains(day.clone()))
         .with_columns(key_exprs)
-        .with_column(hours_to_close().alias("__hours"));
+        .with_column(milliseconds_to_close().alias("__milliseconds"));
     let agg = in_period
         .clone()
         .group_by(groups::key_columns(&opts.by))
         .agg(figures(opts.sla_days))
         .collect_streamed()?;
+    // The total as one group, so that its hours are a list like a row's.
     let total_agg = in_period
-        .select(figures(opts.sla_days))
+        .with_column(lit(0u32).alias("__all"))
+        .group_by([col("__all")])
+        .agg(figures(opts.sla_days))
         .collect_streamed()?;
 
     let range = if opts.by.contains(&Dimension::Month) {
@@ -151,6 +175,11 @@ pub fn compute(
             Ok(row)
         })
         .collect::<PolarsResult<Vec<_>>>()?;
-    let total = row_at(&total_agg, Vec::new(), Some(0))?;
+    // No ticket in the period: no group, every figure zero or empty.
+    let total = row_at(
+        &total_agg,
+        Vec::new(),
+        (total_agg.height() > 0).then_some(0),
+    )?;
     Ok(HotlineFigures { rows, total })
 }

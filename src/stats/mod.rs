@@ -18,6 +18,6 @@ pub mod wilson;
 pub use binomial::binomial_test_two_sided;
 pub use control_limits::funnel_limits;
 pub use multiple_testing::benjamini_hochberg;
-pub use quantile::quantile_linear;
+pub use quantile::{quantile_linear, quantile_linear_sorted};
 pub use two_proportions::{fisher_exact_two_sided, newcombe_interval};
 pub use wilson::wilson_interval;

@@ -4,9 +4,8 @@
 /// statistics: numpy's default `np.quantile(a, q)` (`method="linear"`,
 /// Hyndman & Fan type 7, also R's default `quantile` type).
 ///
-/// The project computes quantiles in Polars with `QuantileMethod::Linear`;
-/// this is the plain reference implementation used to check those results
-/// and for short lists. The input need not be sorted: a sorted copy is made.
+/// The hotline's median and p90 hours are computed with it, bit for bit as
+/// numpy does. The input need not be sorted: a sorted copy is made.
 ///
 /// Returns `None` for empty input or `q` outside `[0, 1]` (numpy raises for
 /// both); returns `Some(NaN)` if any value is NaN, as numpy does.
@@ -19,6 +18,15 @@ pub fn quantile_linear(sorted_or_unsorted: &[f64], q: f64) -> Option<f64> {
     }
     let mut sorted = sorted_or_unsorted.to_vec();
     sorted.sort_by(f64::total_cmp);
+    quantile_linear_sorted(&sorted, q)
+}
+
+/// [`quantile_linear`] of values already sorted in ascending order and free
+/// of NaN (several quantiles of one list, sorted once).
+pub fn quantile_linear_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
     let last = sorted.len() - 1;
     let virtual_index = last as f64 * q;
     if virtual_index >= last as f64 {
