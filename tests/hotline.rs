@@ -227,3 +227,43 @@ fn quantiles_are_numpys_to_the_last_digit() {
     assert_eq!(field(&h, row("宜昌市"), "p90_hours_to_close"), "26.7");
     assert_eq!(field(&h, row("襄阳市"), "median_hours_to_close"), "7.2");
 }
+
+#[test]
+fn figures_are_not_final_until_sla_days_of_calls_after_the_period() {
+    // The last call is on 1 July, under 7 days after 30 June: June is not
+    // final, however late a ticket was closed (bulletin.md: "the latest
+    // received_at in the data"). A closing on 20 July hid the note.
+    let ws = Workspace::new();
+    ws.write(
+        "h.csv",
+        &hotline_csv(&[
+            "T1,2023-06-01 09:00,武汉,,欠薪,转办,已办结,2023-07-20 10:00,,,",
+            "T2,2023-07-01 00:00,武汉,,欠薪,转办,已办结,2023-07-01 01:00,,,",
+        ]),
+    );
+    let june = [
+        "hotline",
+        "--hotline",
+        "h.csv",
+        "--month",
+        "2023-06",
+        "--lang",
+        "en",
+        "--format",
+        "markdown",
+    ];
+    let run = ws.run(&june);
+    assert!(
+        run.stdout
+            .contains("closure and on-time rates are not final"),
+        "{}",
+        run.stdout
+    );
+    // May ends 31 days before the last call: final.
+    let may: Vec<&str> = june
+        .iter()
+        .map(|a| if *a == "2023-06" { "2023-05" } else { a })
+        .collect();
+    let run = ws.run(&may);
+    assert!(!run.stdout.contains("not final"), "{}", run.stdout);
+}

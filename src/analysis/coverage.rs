@@ -63,6 +63,12 @@ impl DataRange {
         )
     }
 
+    /// The days of the hotline's calls alone (received_at): how far its
+    /// figures are final ([`crate::analysis::hotline::immature`]).
+    pub fn of_hotline_calls(hotline: &DataFrame) -> PolarsResult<Option<DataRange>> {
+        span(hotline, &[col("received_at").dt().date()])
+    }
+
     /// The span of both, when either has one.
     pub fn union(a: Option<DataRange>, b: Option<DataRange>) -> Option<DataRange> {
         match (a, b) {

@@ -133,6 +133,17 @@ fn row_at(agg: &DataFrame, keys: Vec<KeyValue>, i: Option<usize>) -> PolarsResul
     })
 }
 
+/// Whether a period's hotline figures are not final yet (bulletin.md): its
+/// end + `sla_days` is after the latest received_at in the data, so tickets
+/// of its last days may still close on time.
+pub fn immature(hotline: &DataFrame, period: &Period, sla_days: f64) -> PolarsResult<bool> {
+    let calls = DataRange::of_hotline_calls(hotline)?;
+    Ok(match (period.to, calls) {
+        (Some(end), Some(r)) => end + chrono::Duration::days(sla_days.ceil() as i64) > r.last,
+        _ => false,
+    })
+}
+
 pub fn compute(
     hotline: &DataFrame,
     regions: &RegionTable,

@@ -48,9 +48,7 @@ pub fn run(args: &HotlineArgs) -> Result<ExitCode> {
     result.rows.retain(|r| filters.shows(&opts.by, r));
     let accounting = super::accounting_lines(&logs, LogKind::Hotline, lang);
     let mut table = tables::hotline::hotline_table(&result, &opts, lang, &accounting);
-    if let (Some(end), Some(r)) = (opts.period.to, range)
-        && end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last
-    {
+    if hotline::immature(&logs.hotline, &opts.period, opts.sla_days)? {
         table
             .notes
             .insert(0, tables::hotline::immature_note(opts.sla_days, lang));

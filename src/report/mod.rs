@@ -250,10 +250,7 @@ pub fn build(
     let trend = trend::compute(&logs.mediation, regions, period, judgement, mediation_range)?;
     let hotline_range = DataRange::of_hotline(&logs.hotline)?;
     let hotline_covered = crate::analysis::coverage::reaches(hotline_range, period);
-    let hotline_immature = match (period.to, hotline_range) {
-        (Some(end), Some(r)) => end + chrono::Duration::days(opts.sla_days.ceil() as i64) > r.last,
-        _ => false,
-    };
+    let hotline_immature = hotline::immature(&logs.hotline, period, opts.sla_days)?;
 
     let hotline_opts = HotlineOptions {
         by: vec![Dimension::Prefecture],
