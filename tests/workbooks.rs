@@ -300,6 +300,17 @@ fn typed_workbook(path: &Path) {
         .write_formula(4, 7, Formula::new("=1000*2").set_result("2000"))
         .unwrap();
     sheet.write_number(4, 8, 13912345678.0).unwrap();
+    // Row 6: a time without a date in a date column (Excel's day 0).
+    sheet.write_string(5, 0, "TJ-5").unwrap();
+    sheet.write_string(5, 1, "法院+工会").unwrap();
+    sheet.write_string(5, 2, "武汉市").unwrap();
+    sheet.write_string(5, 3, "欠薪").unwrap();
+    let time = Format::new().set_num_format("h:mm");
+    let quarter_past_nine = ExcelDateTime::from_hms(9, 15, 0).unwrap();
+    sheet
+        .write_datetime_with_format(5, 4, &quarter_past_nine, &time)
+        .unwrap();
+    sheet.write_string(5, 6, "进行中").unwrap();
     book.save(path).unwrap();
 }
 
@@ -324,7 +335,7 @@ fn typed_cells_are_read_as_the_spec_says() {
     );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let rejects = json["rejects"].as_array().unwrap();
-    assert_eq!(rejects.len(), 2, "{rejects:?}");
+    assert_eq!(rejects.len(), 3, "{rejects:?}");
     assert_eq!(rejects[0]["line"], 3);
     let reason = rejects[0]["reason"].as_str().unwrap();
     assert!(
@@ -333,6 +344,13 @@ fn typed_cells_are_read_as_the_spec_says() {
     );
     assert_eq!(rejects[1]["line"], 4);
     assert!(rejects[1]["reason"].as_str().unwrap().contains("#N/A"));
+    // A time alone is not a date (it was read as 1899-12-31).
+    assert_eq!(rejects[2]["line"], 6);
+    let reason = rejects[2]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("09:15:00") && reason.contains("not a date"),
+        "{reason}"
+    );
 
     let q = ws.run(&[
         "query",

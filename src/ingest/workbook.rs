@@ -216,6 +216,11 @@ fn cell_value(cell: &Data, role: CellRole, column: usize) -> CellValue {
         }
         Data::DateTime(dt) if dt.is_datetime() => match date_cell(dt) {
             None => CellValue::Problem(StructuralProblem::PhantomDate { column }),
+            // A time without a date (serial below 1, Excel's day 0): its
+            // time as text, which no date rule takes for 1899-12-31.
+            Some(d) if date_role && dt.as_f64() < 1.0 => {
+                CellValue::Text(d.time().format("%H:%M:%S").to_string())
+            }
             Some(d) if date_role => {
                 let date_only = role == CellRole::Date;
                 let d = if date_only {
