@@ -33,6 +33,26 @@ pub fn pick<'a>(zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// An operating-system error in the run's language for the kinds users
+/// meet (a mistyped name, a file held open, a folder); others as the
+/// system words them.
+pub fn io_detail(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => pick(
+            "文件不存在（请检查文件名和路径）",
+            "no such file (check the name and the path)",
+        ),
+        ErrorKind::PermissionDenied => pick(
+            "没有权限读取（文件可能正被其他程序独占打开）",
+            "permission denied (another program may hold the file open)",
+        ),
+        ErrorKind::IsADirectory => pick("这是一个文件夹，不是文件", "this is a folder, not a file"),
+        _ => return e.to_string(),
+    }
+    .to_string()
+}
+
 /// A column as a message names it: as written in the file, with its
 /// canonical name when that differs (`受理日期（received_on）`).
 pub fn column_label(as_written: &str, canonical: &str) -> String {

@@ -231,8 +231,8 @@ fn errors_read_in_the_language_asked_for() {
         ),
         (
             vec!["validate", "--mediation", "none.csv"],
-            "无法读取文件",
-            "cannot read the file",
+            "无法读取文件：文件不存在（请检查文件名和路径）",
+            "cannot read the file: no such file (check the name and the path)",
         ),
         (
             with_ok(&["rates", "--month", "2023-13"]),

@@ -483,7 +483,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let message = match self {
             ReadError::Io(e) => Message::CannotReadFile {
-                detail: e.to_string(),
+                detail: crate::messages::io_detail(e),
             },
             ReadError::Empty => Message::EmptyFile,
             ReadError::Polars(e) => Message::CheckFailed {
