@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Workspace, hotline_csv, mediation_csv, parse_csv, parse_csv_all};
+use common::{Run, Workspace, hotline_csv, mediation_csv, parse_csv, parse_csv_all};
 
 const GOOD: &str =
     "M1,court,武汉市,江岸区,法院委派,,欠薪,江岸区工会,2023-06-01,2023-06-10,调解成功,3,1000,800";
@@ -366,53 +366,46 @@ fn a_query_of_thousands_of_or_terms_is_refused_cleanly() {
     assert_eq!(run.stdout, "n\n1\n");
 }
 
+/// `query SQL` over one good case, as CSV, messages in English.
+fn csv_query(ws: &Workspace, sql: &str) -> Run {
+    ws.run(&[
+        "query",
+        sql,
+        "--mediation",
+        "m.csv",
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+    ])
+}
+
+/// The run answered `csv` (header and rows) and exited 0.
+fn assert_answer(run: &Run, csv: &str) {
+    assert_eq!((run.code, run.stdout.as_str()), (0, csv), "{}", run.stderr);
+}
+
 #[test]
 fn long_chains_of_operators_and_unions_run_or_are_refused_never_crash() {
     // 3,000 UNIONs overflowed the main thread's stack (abort, exit 134);
     // 8,000 `+` likewise. Within the limit they run; past it, refused.
     let ws = Workspace::new();
     ws.write("m.csv", &mediation_csv(&[GOOD]));
-    let query = |sql: &str| {
-        ws.run(&[
-            "query",
-            sql,
-            "--mediation",
-            "m.csv",
-            "--format",
-            "csv",
-            "--lang",
-            "en",
-        ])
-    };
+    let query = |sql: &str| csv_query(&ws, sql);
     let unions = |n: usize| vec!["SELECT 1 AS x"; n].join(" UNION ");
     let sums = |n: usize| format!("SELECT {} AS x", vec!["1"; n].join("+"));
     let concatenated = |n: usize| format!("SELECT length({}) AS x", vec!["'a'"; n].join(" || "));
     let run = query(&unions(1500));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "x\n1\n"),
-        "{}",
-        run.stderr
-    );
+    assert_answer(&run, "x\n1\n");
     let run = query(&sums(1500));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "x\n1500\n"),
-        "{}",
-        run.stderr
-    );
+    assert_answer(&run, "x\n1500\n");
     // Dashes inside a quoted date are not operators.
     let dates = format!(
         "SELECT count(*) AS x FROM mediation WHERE {}",
         vec!["received_on <> '2023-06-01'"; 1200].join(" OR ")
     );
     let run = query(&dates);
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "x\n0\n"),
-        "{}",
-        run.stderr
-    );
+    assert_answer(&run, "x\n0\n");
     for sql in [unions(3000), sums(8000), concatenated(9000)] {
         let run = query(&sql);
         assert_eq!(run.code, 2, "{}", run.stdout);
@@ -424,27 +417,11 @@ fn long_chains_of_operators_and_unions_run_or_are_refused_never_crash() {
 fn deep_brackets_run_up_to_the_limit_and_are_refused_cleanly_past_it() {
     let ws = Workspace::new();
     ws.write("m.csv", &mediation_csv(&[GOOD]));
-    let query = |sql: &str| {
-        ws.run(&[
-            "query",
-            sql,
-            "--mediation",
-            "m.csv",
-            "--format",
-            "csv",
-            "--lang",
-            "en",
-        ])
-    };
+    let query = |sql: &str| csv_query(&ws, sql);
     let brackets = |n: usize| format!("SELECT {}1{} AS x", "(".repeat(n), ")".repeat(n));
     // Within 200 levels: runs (the SQL parser stopped at 50 before).
     let run = query(&brackets(200));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "x\n1\n"),
-        "{}",
-        run.stderr
-    );
+    assert_answer(&run, "x\n1\n");
     // Subqueries inside one another, each planned in twice the time of
     // the one inside it: 16 run, 17 are refused at once.
     let nested = |n: usize| {
@@ -455,12 +432,7 @@ fn deep_brackets_run_up_to_the_limit_and_are_refused_cleanly_past_it() {
         )
     };
     let run = query(&nested(15));
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "x\n1\n"),
-        "{}",
-        run.stderr
-    );
+    assert_answer(&run, "x\n1\n");
     for sql in [brackets(201), nested(17)] {
         let run = query(&sql);
         assert_eq!(run.code, 2, "{}", run.stdout);
