@@ -802,3 +802,27 @@ fn a_count_above_its_bound_says_so_in_any_width_of_digits() {
         assert_eq!(too_many, i < 3, "{reason}");
     }
 }
+
+#[test]
+fn a_gbk_row_in_a_utf8_file_is_rejected_alone() {
+    // The file stayed GBK for one pasted GBK row, and every UTF-8 row was
+    // rejected as garbled text.
+    let ws = Workspace::new();
+    let good: Vec<String> = (1..=200)
+        .map(|i| GOOD.replacen("M1", &format!("M{i}"), 1))
+        .collect();
+    let good: Vec<&str> = good.iter().map(String::as_str).collect();
+    let mut bytes = mediation_csv(&good).into_bytes();
+    let pasted = GOOD.replacen("M1", "G1", 1);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&pasted);
+    bytes.extend_from_slice(&gbk);
+    bytes.push(b'\n');
+    ws.write_bytes("m.csv", &bytes);
+    let (_, json) = validate_json(&ws, &["--mediation", "m.csv"]);
+    assert_eq!(json["files"][0]["encoding"], "utf-8");
+    assert_eq!(file_counts(&json, 0), (201, 200, 0, 0, 1));
+    let reasons: Vec<(u64, String)> = rejects(&json).into_iter().map(|(l, _, r)| (l, r)).collect();
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].0, 202);
+    assert!(reasons[0].1.contains("not valid UTF-8"), "{reasons:?}");
+}

@@ -36,8 +36,9 @@ pub struct Decoded<'a> {
 }
 
 /// Detects the encoding (BOM, then valid UTF-8, else GB18030) unless one is
-/// forced, and decodes. When neither decodes cleanly, the one with fewer
-/// undecodable bytes is used.
+/// forced, and decodes. Text that is not valid UTF-8 is still UTF-8 when it
+/// is mostly UTF-8 ([`Utf8Census::mostly_utf8`]); otherwise the one with
+/// fewer undecodable bytes is used.
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
         && forced != Some(Encoding::Gbk)
@@ -49,6 +50,10 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Decoded<'_> {
         None => {
             let utf8 = decode_as(bytes, Encoding::Utf8);
             if !utf8.had_errors {
+                return utf8;
+            }
+            let census = Utf8Census::of(bytes);
+            if census.mostly_utf8() {
                 return utf8;
             }
             let gbk = decode_as(bytes, Encoding::Gbk);
@@ -97,6 +102,65 @@ fn decode_as(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
     }
 }
 
+/// What bytes hold as UTF-8: their valid multi-byte characters and their
+/// invalid sequences.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Utf8Census {
+    multibyte: usize,
+    invalid: usize,
+}
+
+impl Utf8Census {
+    fn of(bytes: &[u8]) -> Utf8Census {
+        let mut census = Utf8Census::default();
+        census.add_valid_and_invalid(bytes, true);
+        census
+    }
+
+    /// Counts `bytes`; returns the incomplete sequence at their end, if any
+    /// and not `at_end`, for the next piece.
+    fn add_valid_and_invalid<'a>(&mut self, mut bytes: &'a [u8], at_end: bool) -> &'a [u8] {
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(_) => {
+                    self.add_valid(bytes);
+                    return &[];
+                }
+                Err(e) => {
+                    self.add_valid(&bytes[..e.valid_up_to()]);
+                    match e.error_len() {
+                        Some(len) => {
+                            self.invalid += 1;
+                            bytes = &bytes[e.valid_up_to() + len..];
+                        }
+                        None if at_end => {
+                            self.invalid += 1;
+                            return &[];
+                        }
+                        None => return &bytes[e.valid_up_to()..],
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_valid(&mut self, valid: &[u8]) {
+        // A multi-byte character starts with a byte of 0xC0 or above.
+        self.multibyte += valid.iter().filter(|&&b| b >= 0xC0).count();
+    }
+
+    /// Whether bytes that are not valid UTF-8 are still UTF-8 with a few bad
+    /// sequences (a GBK row pasted in): their valid multi-byte characters
+    /// outnumber the invalid sequences more than twice. GB18030 decodes
+    /// nearly any bytes, so "fewer undecodable sequences" alone turned a
+    /// whole UTF-8 file with one GBK row into GBK and rejected every good
+    /// row; GBK Chinese forms valid UTF-8 characters only by chance, about
+    /// one for every five invalid sequences.
+    fn mostly_utf8(&self) -> bool {
+        self.multibyte > 2 * self.invalid
+    }
+}
+
 fn count_replacements(text: &str) -> usize {
     text.matches('\u{FFFD}').count()
 }
@@ -108,49 +172,26 @@ pub fn detect(bytes: &[u8]) -> Encoding {
 }
 
 /// The encoding of a whole file, decided over all of its bytes: UTF-8 when
-/// they are valid UTF-8, else the one with fewer undecodable sequences
-/// (GB18030 on a tie). Read in pieces, so any size of file will do.
+/// they are valid UTF-8 or mostly UTF-8 ([`Utf8Census::mostly_utf8`]), else
+/// the one with fewer undecodable sequences (GB18030 on a tie). Read in
+/// pieces, so any size of file will do.
 pub fn detect_file(path: &Path) -> std::io::Result<Encoding> {
     let mut file = std::fs::File::open(path)?;
     let mut piece = vec![0u8; 8 << 20];
     let mut carry: Vec<u8> = Vec::new();
-    let mut utf8_errors = 0usize;
+    let mut census = Utf8Census::default();
     loop {
         let got = file.read(&mut piece)?;
         carry.extend_from_slice(&piece[..got]);
         let at_end = got == 0;
-        // Count invalid sequences; an incomplete one at the end waits for
-        // the next piece.
-        let mut rest: &[u8] = &carry;
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    rest = &[];
-                    break;
-                }
-                Err(e) => match e.error_len() {
-                    Some(len) => {
-                        utf8_errors += 1;
-                        rest = &rest[e.valid_up_to() + len..];
-                    }
-                    None if at_end => {
-                        utf8_errors += 1;
-                        rest = &[];
-                        break;
-                    }
-                    None => {
-                        rest = &rest[e.valid_up_to()..];
-                        break;
-                    }
-                },
-            }
-        }
-        carry = rest.to_vec();
+        // An incomplete sequence at the end waits for the next piece.
+        carry = census.add_valid_and_invalid(&carry, at_end).to_vec();
         if at_end {
             break;
         }
     }
-    if utf8_errors == 0 {
+    let utf8_errors = census.invalid;
+    if utf8_errors == 0 || census.mostly_utf8() {
         return Ok(Encoding::Utf8);
     }
     let mut file = std::fs::File::open(path)?;
@@ -279,6 +320,31 @@ mod tests {
         assert_eq!(d.encoding, Encoding::Gbk);
         assert!(!d.had_errors);
         assert_eq!(d.text, "案件编号,武汉市\n");
+    }
+
+    #[test]
+    fn utf8_with_a_gbk_row_pasted_in_stays_utf8_and_gbk_stays_gbk() {
+        let row = "M1,法院+工会,武汉市,江岸区,法院委派,,欠薪,江岸区工会,2023-06-01\n";
+        let mut mixed = row.repeat(50).into_bytes();
+        let (gbk_row, _, _) = encoding_rs::GBK.encode(row);
+        mixed.extend_from_slice(&gbk_row);
+        mixed.extend_from_slice(row.repeat(50).as_bytes());
+        assert_eq!(detect(&mixed), Encoding::Utf8);
+        let decoded = decode(&mixed, None);
+        assert!(decoded.had_errors);
+        assert_eq!(decoded.text.matches(row).count(), 100);
+        // A GBK file is GBK, however many of its byte pairs happen to be
+        // valid UTF-8.
+        let hundred = row.repeat(100);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&hundred);
+        assert_eq!(detect(&gbk), Encoding::Gbk);
+        let census = Utf8Census::of(&gbk);
+        assert!(census.multibyte < census.invalid, "{census:?}");
+        // Three UTF-8 characters and one bad byte: UTF-8; two and one: not.
+        let three = Utf8Census::of(b"\xe6\xac\xa0\xe8\x96\xaa\xe6\xac\xa0\xff");
+        assert_eq!((three.multibyte, three.invalid), (3, 1));
+        assert!(three.mostly_utf8());
+        assert!(!Utf8Census::of(b"\xe6\xac\xa0\xe8\x96\xaa\xff").mostly_utf8());
     }
 
     #[test]
