@@ -37,6 +37,23 @@ fn num(header: &[String], row: &[String], column: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{column}: {:?}", field(header, row, column)))
 }
 
+/// `hotline` of h.csv for one month, as English Markdown.
+fn markdown_of_month(ws: &Workspace, month: &str) -> String {
+    let run = ws.run(&[
+        "hotline",
+        "--hotline",
+        "h.csv",
+        "--month",
+        month,
+        "--lang",
+        "en",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
@@ -113,19 +130,8 @@ fn sla_days_is_elapsed_time() {
 fn province_total_uses_all_tickets_for_its_quantiles() {
     let ws = Workspace::new();
     fixture(&ws);
-    let run = ws.run(&[
-        "hotline",
-        "--hotline",
-        "h.csv",
-        "--month",
-        "2023-06",
-        "--lang",
-        "en",
-        "--format",
-        "markdown",
-    ]);
-    let total = run
-        .stdout
+    let markdown = markdown_of_month(&ws, "2023-06");
+    let total = markdown
         .lines()
         .find(|l| l.contains("Province total"))
         .unwrap();
@@ -241,29 +247,12 @@ fn figures_are_not_final_until_sla_days_of_calls_after_the_period() {
             "T2,2023-07-01 00:00,武汉,,欠薪,转办,已办结,2023-07-01 01:00,,,",
         ]),
     );
-    let june = [
-        "hotline",
-        "--hotline",
-        "h.csv",
-        "--month",
-        "2023-06",
-        "--lang",
-        "en",
-        "--format",
-        "markdown",
-    ];
-    let run = ws.run(&june);
+    let june = markdown_of_month(&ws, "2023-06");
     assert!(
-        run.stdout
-            .contains("closure and on-time rates are not final"),
-        "{}",
-        run.stdout
+        june.contains("closure and on-time rates are not final"),
+        "{june}"
     );
     // May ends 31 days before the last call: final.
-    let may: Vec<&str> = june
-        .iter()
-        .map(|a| if *a == "2023-06" { "2023-05" } else { a })
-        .collect();
-    let run = ws.run(&may);
-    assert!(!run.stdout.contains("not final"), "{}", run.stdout);
+    let may = markdown_of_month(&ws, "2023-05");
+    assert!(!may.contains("not final"), "{may}");
 }

@@ -500,11 +500,11 @@ fn read_source(
     opts: &LoadOptions,
 ) -> Result<SourceRows, FileProblem> {
     let name = source.name().to_string();
-    let header =
-        schema::match_header(kind, source.header()).map_err(|e| match source.format() {
-            SourceFormat::Text { encoding, .. } => e.read_as(encoding.name().to_string()),
-            SourceFormat::Workbook(_) => e,
-        })?;
+    let format = source.format();
+    let header = schema::match_header(kind, source.header()).map_err(|e| match format {
+        SourceFormat::Text { .. } => e.read_as(format.encoding_name().to_string()),
+        SourceFormat::Workbook(_) => e,
+    })?;
     let mut read = 0;
     let mut accepted: Option<DataFrame> = None;
     let mut rejects: Vec<Reject> = Vec::new();
@@ -592,10 +592,7 @@ fn structural_reject(
         StructuralProblem::StrayQuote => Message::StrayQuote,
         StructuralProblem::Undecodable { column } => Message::Undecodable {
             column: *column,
-            encoding: match &raw.format {
-                SourceFormat::Text { encoding, .. } => encoding.name().to_string(),
-                other => other.to_string(),
-            },
+            encoding: raw.format.encoding_name().to_string(),
         },
         StructuralProblem::ErrorCell { value, .. } => Message::ErrorCell {
             column: named(),

@@ -105,16 +105,22 @@ impl SourceFormat {
             SourceFormat::Workbook(w) => w.name(),
         }
     }
+
+    /// What messages call the format's encoding: a text file's encoding
+    /// alone (not its separator), a workbook's format.
+    pub fn encoding_name(self) -> &'static str {
+        match self {
+            SourceFormat::Text { encoding, .. } => encoding.name(),
+            SourceFormat::Workbook(w) => w.name(),
+        }
+    }
 }
 
 impl std::fmt::Display for SourceFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SourceFormat::Text {
-                encoding,
-                delimiter,
-            } => {
-                f.write_str(encoding.name())?;
+            SourceFormat::Text { delimiter, .. } => {
+                f.write_str(self.encoding_name())?;
                 match delimiter {
                     b'\t' => f.write_str(", tab"),
                     b';' => f.write_str(", ;"),

@@ -165,9 +165,9 @@ fn retain_keys(table: &mut Table, all: &Rates, keys: &[String]) {
         .collect();
 }
 
-/// Computes everything the report shows.
-/// The report of `logs` (filtered as `opts.filters` says; `unfiltered` holds
-/// every row when a filter took some out, for the referral funnel's links).
+/// Computes everything the report shows, from `logs` (filtered as
+/// `opts.filters` says; `unfiltered` holds every row when a filter took some
+/// out, for the referral funnel's links).
 pub fn build(
     logs: &Logs,
     unfiltered: Option<(&DataFrame, &DataFrame)>,
